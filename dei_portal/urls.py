@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from plans.views.health import healthz
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("healthz", healthz, name="healthz"),
+    path("", include("plans.urls")),
+]

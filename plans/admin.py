@@ -1,0 +1,63 @@
+"""Django admin for plans: admins manage plans, roles and the draft; versions are read-only."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Node, Plan, PlanRole, PlanVersion, Reference
+
+
+class PlanRoleInline(admin.TabularInline):
+    model = PlanRole
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "visibility", "updated_at"]
+    list_filter = ["visibility"]
+    search_fields = ["title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [PlanRoleInline]
+
+
+@admin.register(Node)
+class NodeAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "kind", "plan", "parent", "position", "revision"]
+    list_filter = ["plan", "kind", "status"]
+    search_fields = ["title", "body"]
+    raw_id_fields = ["parent"]
+    readonly_fields = ["revision"]
+
+
+@admin.register(Reference)
+class ReferenceAdmin(SimpleHistoryAdmin):
+    list_display = ["label", "plan", "text", "url"]
+    list_filter = ["plan"]
+    search_fields = ["label", "text"]
+
+
+@admin.register(PlanRole)
+class PlanRoleAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "plan", "role", "granted_at"]
+    list_filter = ["plan", "role"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(PlanVersion)
+class PlanVersionAdmin(admin.ModelAdmin):
+    """Published versions are immutable: they can be looked at, never changed or deleted."""
+
+    list_display = ["plan", "number", "published_at", "published_by"]
+    list_filter = ["plan"]
+    readonly_fields = ["plan", "major", "minor", "notes", "published_at", "published_by", "content_hash"]
+    exclude = ["snapshot"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,77 @@
+"""Markdown to safe HTML: CommonMark, no raw HTML, citations linked, then sanitised by nh3."""
+
+from __future__ import annotations
+
+import re
+
+import nh3
+from django.utils.safestring import SafeString, mark_safe
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+
+CITATION_RE = re.compile(r"\[(\d{1,4})\]")
+
+ALLOWED_TAGS = {
+    "a", "abbr", "blockquote", "br", "code", "del", "em", "h2", "h3", "h4", "h5", "h6",
+    "hr", "ins", "li", "ol", "p", "pre", "strong", "sub", "sup", "table", "tbody", "td",
+    "th", "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title", "class"}, "ol": {"start"}, "td": {"align"}, "th": {"align"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def reference_anchor(label: str) -> str:
+    """The anchor of a reference-list entry: 1 -> ref-1."""
+    return f"ref-{label}"
+
+
+def _citation_rule(state: StateInline, silent: bool) -> bool:
+    # [1] with no link destination after it is a citation of reference 1.
+    if state.src[state.pos] != "[":
+        return False
+    match = CITATION_RE.match(state.src, state.pos)
+    if not match:
+        return False
+    after = state.src[match.end() : match.end() + 1]
+    if after in ("(", "[", ":"):
+        return False
+    if not silent:
+        token = state.push("citation", "", 0)
+        token.content = match.group(1)
+    state.pos = match.end()
+    return True
+
+
+def _render_citation(self, tokens, idx, options, env) -> str:
+    label = tokens[idx].content
+    if label in env.get("references", ()):
+        return f'<a class="citation" href="#{reference_anchor(label)}">[{label}]</a>'
+    return f"[{label}]"
+
+
+def _make_parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable("table").enable("strikethrough")
+    md.inline.ruler.before("link", "citation", _citation_rule)
+    md.add_render_rule("citation", _render_citation)
+    return md
+
+
+_parser = _make_parser()
+
+
+def render_markdown(text: str, references: set[str] | frozenset[str] = frozenset()) -> SafeString:
+    """Render Markdown to HTML that is safe to put on a page.
+
+    Raw HTML in the text is shown as text, `javascript:` and other unsafe links are
+    dropped, and `[n]` becomes a link to reference n when n is in `references`.
+    """
+    html = _parser.render(text or "", {"references": set(references)})
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+    )
+    return mark_safe(clean)  # noqa: S308 — sanitised by nh3 just above

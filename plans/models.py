@@ -1,0 +1,326 @@
+"""The plan, its tree of sections, references, per-plan roles and published versions.
+
+The working draft is the live rows of Node and Reference; every change to them is
+recorded by django-simple-history. A PlanVersion is an immutable snapshot.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", "Public: anyone can read published versions"
+    MEMBERS = "members", "Members: only signed-in collaborators can read"
+
+
+class PlanQuerySet(models.QuerySet):
+    def readable_by(self, user) -> PlanQuerySet:
+        """Plans whose published versions this user may read."""
+        if user is not None and user.is_authenticated and user.is_active:
+            return self
+        return self.filter(visibility=Visibility.PUBLIC)
+
+
+class Plan(models.Model):
+    slug = models.SlugField(unique=True, help_text="Used in every address of the plan; never change it.")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, help_text="One or two sentences shown in the list of plans.")
+    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC)
+    small_count_threshold = models.PositiveSmallIntegerField(
+        default=5,
+        help_text="Measurements of groups smaller than this are never shown publicly.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:plan_detail", kwargs={"slug": self.slug})
+
+
+class Role(models.TextChoices):
+    EDITOR = "editor", "Editor (committee member)"
+    PUBLISHER = "publisher", "Publisher (committee chair)"
+
+
+class PlanRole(models.Model):
+    """A user's role on one plan. A publisher may also do everything an editor may."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="roles")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plan_roles")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["plan", "user"], name="one_role_per_user_and_plan")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} of {self.plan}"
+
+
+class NodeKind(models.TextChoices):
+    NARRATIVE = "narrative", "Narrative section"
+    DEFINITION = "definition", "Definition"
+    AREA = "area", "Evaluation area"
+    GOAL = "goal", "Goal"
+    ACTION = "action", "Action"
+    INDICATOR = "indicator", "Indicator"
+
+
+# Which kinds may sit directly under which (None: the top level of the plan).
+ALLOWED_CHILDREN: dict[str | None, frozenset[str]] = {
+    None: frozenset({NodeKind.NARRATIVE, NodeKind.DEFINITION, NodeKind.AREA}),
+    NodeKind.NARRATIVE: frozenset({NodeKind.NARRATIVE, NodeKind.DEFINITION, NodeKind.AREA}),
+    NodeKind.DEFINITION: frozenset(),
+    NodeKind.AREA: frozenset({NodeKind.NARRATIVE, NodeKind.GOAL, NodeKind.INDICATOR}),
+    NodeKind.GOAL: frozenset({NodeKind.ACTION, NodeKind.INDICATOR}),
+    NodeKind.ACTION: frozenset(),
+    NodeKind.INDICATOR: frozenset(),
+}
+
+
+class ActionStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    PLANNED = "planned", "Planned"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    DEFERRED = "deferred", "Deferred"
+    DROPPED = "dropped", "Dropped"
+
+
+class Direction(models.TextChoices):
+    INCREASE = "increase", "Increase"
+    DECREASE = "decrease", "Decrease"
+    MAINTAIN = "maintain", "Maintain"
+
+
+# Fields that only a given kind may fill in; the others must leave them empty.
+ACTION_FIELDS = ("owner", "leads", "status", "start_date", "target_date")
+INDICATOR_FIELDS = (
+    "unit",
+    "direction",
+    "data_source",
+    "baseline_value",
+    "baseline_date",
+    "target_value",
+    "target_date",
+)
+# The fields that make up a node's content, each once (target_date is shared).
+CONTENT_FIELDS = tuple(dict.fromkeys(("kind", "title", "body", *ACTION_FIELDS, *INDICATOR_FIELDS)))
+
+
+class TrackChangesMixin:
+    """Remember field values as loaded, so a save that changes nothing leaves no history record."""
+
+    tracked_fields: tuple[str, ...] = ()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_values = {f: getattr(instance, f, None) for f in cls.tracked_fields if f in field_names}
+        return instance
+
+    def changed_fields(self) -> list[str]:
+        """Names of tracked fields whose value differs from the one loaded from the database."""
+        loaded = getattr(self, "_loaded_values", None)
+        if loaded is None:
+            return list(self.tracked_fields)
+        return [f for f in self.tracked_fields if loaded.get(f) != getattr(self, f)]
+
+    def save(self, *args, **kwargs):
+        if self.pk and getattr(self, "_loaded_values", None) is not None and not self.changed_fields():
+            self.skip_history_when_saving = True
+        try:
+            super().save(*args, **kwargs)
+        finally:
+            if hasattr(self, "skip_history_when_saving"):
+                del self.skip_history_when_saving
+        self._loaded_values = {f: getattr(self, f) for f in self.tracked_fields}
+
+
+class NodeQuerySet(models.QuerySet):
+    def live(self) -> NodeQuerySet:
+        """Nodes of the working draft, without deleted ones."""
+        return self.filter(deleted_at=None)
+
+    def deleted(self) -> NodeQuerySet:
+        return self.exclude(deleted_at=None)
+
+
+class Node(TrackChangesMixin, models.Model):
+    """One numbered section of a plan's working draft. Its number comes from its place in the tree."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="nodes")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    position = models.PositiveIntegerField(default=0, help_text="Order among the parent's children.")
+    kind = models.CharField(max_length=12, choices=NodeKind.choices, default=NodeKind.NARRATIVE)
+    title = models.CharField(
+        max_length=300,
+        help_text="Section heading; the term for a definition, the statement for a goal.",
+    )
+    body = models.TextField(
+        blank=True,
+        help_text="Markdown. The definition text, a goal's rationale, an action's description, "
+        "an indicator's definition. Cite references as [1].",
+    )
+    # Actions
+    owner = models.CharField(max_length=200, blank=True, help_text="The body or role responsible.")
+    leads = models.CharField(max_length=300, blank=True, help_text="Lead people, comma-separated.")
+    status = models.CharField(max_length=12, choices=ActionStatus.choices, blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    target_date = models.DateField(null=True, blank=True, help_text="When the action or indicator target is due.")
+    # Indicators
+    unit = models.CharField(max_length=60, blank=True, help_text="For example: %, people, events per year.")
+    direction = models.CharField(max_length=10, choices=Direction.choices, blank=True)
+    data_source = models.CharField(max_length=300, blank=True)
+    baseline_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    baseline_date = models.DateField(null=True, blank=True)
+    target_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    revision = models.PositiveIntegerField(
+        default=1, help_text="Bumped by every saved edit; a form based on an older revision is refused."
+    )
+    deleted_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set when the node is deleted; deleted nodes can be restored."
+    )
+    deletion_batch = models.UUIDField(
+        null=True, blank=True, help_text="Shared by a node and the descendants deleted with it."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = NodeQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    tracked_fields = ("parent_id", "position", *CONTENT_FIELDS, "deleted_at")
+
+    class Meta:
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["plan", "parent", "position"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind=NodeKind.ACTION) | (Q(owner="") & Q(leads="") & Q(status="") & Q(start_date=None)),
+                name="action_fields_only_on_actions",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=NodeKind.ACTION) | ~Q(status=""),
+                name="action_has_status",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=NodeKind.INDICATOR)
+                | (
+                    Q(unit="")
+                    & Q(direction="")
+                    & Q(data_source="")
+                    & Q(baseline_value=None)
+                    & Q(baseline_date=None)
+                    & Q(target_value=None)
+                ),
+                name="indicator_fields_only_on_indicators",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=[NodeKind.ACTION, NodeKind.INDICATOR]) | Q(target_date=None),
+                name="target_date_only_on_actions_and_indicators",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date=None) | Q(target_date=None) | Q(start_date__lte=models.F("target_date")),
+                name="start_not_after_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:plan_detail", kwargs={"slug": self.plan.slug})
+
+
+class Reference(TrackChangesMixin, models.Model):
+    """An entry of the plan's reference list, cited in body text as [label]."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="references")
+    label = models.CharField(max_length=20, help_text="What the text cites, e.g. 1 for [1].")
+    text = models.TextField(blank=True, help_text="The citation. Empty means the text still has to be filled in.")
+    url = models.URLField(max_length=500, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    revision = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
+    tracked_fields = ("label", "text", "url", "position")
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["plan", "label"], name="unique_reference_label_per_plan")]
+
+    def __str__(self) -> str:
+        return f"[{self.label}] {self.text[:60]}"
+
+    @property
+    def is_missing_text(self) -> bool:
+        return not self.text.strip()
+
+
+class PlanVersionQuerySet(models.QuerySet):
+    def latest_first(self) -> PlanVersionQuerySet:
+        return self.order_by("-major", "-minor")
+
+
+class VersionImmutableError(Exception):
+    """Raised on any attempt to change or delete a published version."""
+
+
+class PlanVersion(models.Model):
+    """A published, numbered, immutable snapshot of a plan."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="versions")
+    major = models.PositiveIntegerField()
+    minor = models.PositiveIntegerField()
+    notes = models.TextField(help_text="Release notes: what changed and why, in plain words.")
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    snapshot = models.JSONField(help_text="The plan as published, in the canonical serialization.")
+    content_hash = models.CharField(max_length=64, help_text="SHA-256 of the snapshot's content.")
+
+    objects = PlanVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "-major", "-minor"]
+        get_latest_by = ["major", "minor"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "major", "minor"], name="unique_version_number_per_plan"),
+            models.CheckConstraint(condition=Q(major__gte=1), name="version_major_from_one"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan.slug} {self.number}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise VersionImmutableError("A published version cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise VersionImmutableError("A published version cannot be deleted.")
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:version_detail", kwargs={"slug": self.plan.slug, "number": self.number})
+
+    @property
+    def number(self) -> str:
+        return f"{self.major}.{self.minor}"

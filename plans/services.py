@@ -1,0 +1,52 @@
+"""The writes of the plans app. Views, admin and management commands go through these."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Plan, PlanVersion
+from .snapshot import plan_snapshot, snapshot_hash
+
+
+class PublishError(Exception):
+    """The draft cannot be published; the message says why, in plain words."""
+
+
+def plan_publish(*, plan: Plan, user=None, notes: str, major: bool = False) -> PlanVersion:
+    """Freeze the plan's working draft into a new numbered, immutable version.
+
+    The first version is 1.0; later ones bump the minor number, or the major one
+    (resetting minor to 0) when `major` is true. Refuses an unchanged or empty draft.
+    """
+    notes = (notes or "").strip()
+    if not notes:
+        raise PublishError("Write release notes that say what changed in this version.")
+    with transaction.atomic():
+        # Lock the plan row so that two publishers cannot take the same number.
+        plan = Plan.objects.select_for_update().get(pk=plan.pk)
+        snapshot = plan_snapshot(plan)
+        if not snapshot["sections"]:
+            raise PublishError("The plan has no sections yet; there is nothing to publish.")
+        content_hash = snapshot_hash(snapshot)
+        latest = plan.versions.latest_first().first()
+        if latest is not None and latest.content_hash == content_hash:
+            raise PublishError(
+                f"Nothing has changed since version {latest.number}; there is nothing new to publish."
+            )
+        if latest is None:
+            number = (1, 0)
+        elif major:
+            number = (latest.major + 1, 0)
+        else:
+            number = (latest.major, latest.minor + 1)
+        return PlanVersion.objects.create(
+            plan=plan,
+            major=number[0],
+            minor=number[1],
+            notes=notes,
+            published_at=timezone.now(),
+            published_by=user if user is not None and user.is_authenticated else None,
+            snapshot=snapshot,
+            content_hash=content_hash,
+        )

@@ -1,0 +1,170 @@
+"""Public pages: the published plan, its versions and exports. Rendered from snapshots only."""
+
+from __future__ import annotations
+
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import OuterRef, Subquery
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
+from django.utils.http import http_date
+from django.views.decorators.http import condition, require_safe
+
+from ..markdown import render_markdown
+from ..models import Plan, PlanVersion
+from ..permissions import can_read
+from ..snapshot import iter_sections, version_export, version_markdown
+
+
+def get_readable_plan(request: HttpRequest, slug: str) -> Plan:
+    """The plan, if this requester may read it; otherwise 404, so its existence is not revealed."""
+    plan = get_object_or_404(Plan, slug=slug)
+    if not can_read(request.user, plan):
+        raise Http404("No plan here.")
+    return plan
+
+
+def get_version(plan: Plan, number: str) -> PlanVersion:
+    major, minor = (int(part) for part in number.split("."))
+    version = get_object_or_404(PlanVersion, plan=plan, major=major, minor=minor)
+    version.plan = plan  # already loaded; spares a query
+    return version
+
+
+@require_safe
+def plan_list(request: HttpRequest) -> HttpResponse:
+    latest = PlanVersion.objects.filter(plan=OuterRef("pk")).order_by("-major", "-minor")
+    plans = (
+        Plan.objects.readable_by(request.user)
+        .annotate(
+            latest_major=Subquery(latest.values("major")[:1]),
+            latest_minor=Subquery(latest.values("minor")[:1]),
+            latest_published_at=Subquery(latest.values("published_at")[:1]),
+        )
+        .filter(latest_major__isnull=False)
+    )
+    return render(request, "plans/plan_list.html", {"plans": plans})
+
+
+def _render_document(version: PlanVersion) -> str:
+    """The version's document body; published versions never change, so it is cached once rendered."""
+    key = f"plans:version-html:{version.pk}:{version.content_hash}"
+    html = cache.get(key)
+    if html is None:
+        snapshot = version.snapshot
+        references = {ref["label"] for ref in snapshot["references"]}
+        sections = list(iter_sections(snapshot["sections"]))
+        for section in sections:
+            section["html"] = render_markdown(section["body"], references)
+            section["depth"] = section["number"].count(".") + 1
+            section["heading_level"] = min(section["depth"] + 1, 6)
+        html = render_to_string(
+            "plans/includes/_document.html",
+            {"snapshot": snapshot, "sections": sections, "references": snapshot["references"]},
+        )
+        cache.set(key, html, timeout=None)
+    return html
+
+
+def _version_response(request: HttpRequest, plan: Plan, version: PlanVersion, *, is_permalink: bool) -> HttpResponse:
+    latest = plan.versions.latest_first().only("major", "minor", "published_at").first()
+    response = render(
+        request,
+        "plans/version_detail.html",
+        {
+            "plan": plan,
+            "version": version,
+            "latest": latest,
+            "is_latest": latest is not None and latest.pk == version.pk,
+            "document": _render_document(version),
+            "toc": version.snapshot["sections"],
+        },
+    )
+    response["ETag"] = _etag(version, request)
+    response["Last-Modified"] = http_date(version.published_at.timestamp())
+    if is_permalink:
+        # A numbered version never changes: caches may keep it a long time.
+        patch_cache_control(response, max_age=settings.PUBLISHED_VERSION_MAX_AGE)
+    else:
+        # "Latest" moves when a new version is published: revalidate each time.
+        patch_cache_control(response, max_age=0, must_revalidate=True)
+    if plan.visibility != "public" or request.user.is_authenticated:
+        patch_cache_control(response, private=True)
+    else:
+        patch_cache_control(response, public=True)
+    return response
+
+
+def _etag(version: PlanVersion, request: HttpRequest) -> str:
+    # The page shows who is signed in, so signed-in and anonymous copies differ.
+    audience = f"u{request.user.pk}" if request.user.is_authenticated else "anon"
+    return f'"{version.content_hash[:20]}-{version.pk}-{audience}"'
+
+
+def _version_etag(request: HttpRequest, slug: str, number: str | None = None) -> str | None:
+    plan = Plan.objects.filter(slug=slug).first()
+    if plan is None or not can_read(request.user, plan):
+        return None
+    versions = PlanVersion.objects.filter(plan=plan)
+    version = (
+        versions.filter(major=int(number.split(".")[0]), minor=int(number.split(".")[1])).first()
+        if number
+        else versions.latest_first().first()
+    )
+    return _etag(version, request) if version else None
+
+
+@require_safe
+@condition(etag_func=_version_etag)
+def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = get_readable_plan(request, slug)
+    version = plan.versions.latest_first().first()
+    if version is None:
+        raise Http404("This plan has no published version yet.")
+    version.plan = plan
+    return _version_response(request, plan, version, is_permalink=False)
+
+
+@require_safe
+@condition(etag_func=_version_etag)
+def version_detail(request: HttpRequest, slug: str, number: str) -> HttpResponse:
+    plan = get_readable_plan(request, slug)
+    version = get_version(plan, number)
+    return _version_response(request, plan, version, is_permalink=True)
+
+
+@require_safe
+def version_list(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = get_readable_plan(request, slug)
+    versions = plan.versions.latest_first().select_related("published_by").defer("snapshot")
+    return render(request, "plans/version_list.html", {"plan": plan, "versions": versions})
+
+
+def _export_headers(response: HttpResponse, version: PlanVersion, filename: str) -> HttpResponse:
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Last-Modified"] = http_date(version.published_at.timestamp())
+    response["ETag"] = f'"{version.content_hash[:20]}-{version.pk}"'
+    patch_cache_control(response, max_age=settings.PUBLISHED_VERSION_MAX_AGE)
+    patch_cache_control(response, **({"public": True} if version.plan.visibility == "public" else {"private": True}))
+    return response
+
+
+@require_safe
+def version_json(request: HttpRequest, slug: str, number: str) -> HttpResponse:
+    plan = get_readable_plan(request, slug)
+    version = get_version(plan, number)
+    response = JsonResponse(version_export(version), json_dumps_params={"indent": 2, "ensure_ascii": False})
+    return _export_headers(response, version, f"{plan.slug}-{version.number}.json")
+
+
+@require_safe
+def version_md(request: HttpRequest, slug: str, number: str) -> HttpResponse:
+    plan = get_readable_plan(request, slug)
+    version = get_version(plan, number)
+    response = HttpResponse(version_markdown(version), content_type="text/markdown; charset=utf-8")
+    return _export_headers(response, version, f"{plan.slug}-{version.number}.md")
+
+

@@ -1,12 +1,12 @@
-"""The writes of the plans app. Views, admin and management commands go through these."""
+"""Publishing: freeze the working draft into a numbered, immutable version."""
 
 from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Plan, PlanVersion
-from .snapshot import plan_snapshot, snapshot_hash
+from ..models import Plan, PlanVersion
+from ..snapshot import plan_snapshot, snapshot_hash
 
 
 class PublishError(Exception):
@@ -31,9 +31,7 @@ def plan_publish(*, plan: Plan, user=None, notes: str, major: bool = False) -> P
         content_hash = snapshot_hash(snapshot)
         latest = plan.versions.latest_first().first()
         if latest is not None and latest.content_hash == content_hash:
-            raise PublishError(
-                f"Nothing has changed since version {latest.number}; there is nothing new to publish."
-            )
+            raise PublishError(f"Nothing has changed since version {latest.number}; there is nothing new to publish.")
         if latest is None:
             number = (1, 0)
         elif major:

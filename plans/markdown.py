@@ -44,7 +44,7 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
 
 def _render_citation(self, tokens, idx, options, env) -> str:
     label = tokens[idx].content
-    if label in env.get("references", ()):
+    if label in env.get("citations", ()):
         return f'<a class="citation" href="#{reference_anchor(label)}">[{label}]</a>'
     return f"[{label}]"
 
@@ -66,7 +66,7 @@ def render_markdown(text: str, references: set[str] | frozenset[str] = frozenset
     Raw HTML in the text is shown as text, `javascript:` and other unsafe links are
     dropped, and `[n]` becomes a link to reference n when n is in `references`.
     """
-    html = _parser.render(text or "", {"references": set(references)})
+    html = _parser.render(text or "", {"citations": set(references)})
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

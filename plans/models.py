@@ -165,9 +165,7 @@ class Node(TrackChangesMixin, models.Model):
     """One numbered section of a plan's working draft. Its number comes from its place in the tree."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="nodes")
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
-    )
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
     position = models.PositiveIntegerField(default=0, help_text="Order among the parent's children.")
     kind = models.CharField(max_length=12, choices=NodeKind.choices, default=NodeKind.NARRATIVE)
     title = models.CharField(
@@ -315,11 +313,11 @@ class PlanVersion(models.Model):
             raise VersionImmutableError("A published version cannot be changed.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise VersionImmutableError("A published version cannot be deleted.")
-
     def get_absolute_url(self) -> str:
         return reverse("plans:version_detail", kwargs={"slug": self.plan.slug, "number": self.number})
+
+    def delete(self, *args, **kwargs):
+        raise VersionImmutableError("A published version cannot be deleted.")
 
     @property
     def number(self) -> str:

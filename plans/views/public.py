@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import OuterRef, Subquery
@@ -14,7 +13,7 @@ from django.utils.http import http_date
 from django.views.decorators.http import condition, require_safe
 
 from ..markdown import render_markdown
-from ..models import Plan, PlanVersion
+from ..models import ActionStatus, Direction, Plan, PlanVersion, Visibility
 from ..permissions import can_read
 from ..snapshot import iter_sections, version_export, version_markdown
 
@@ -61,6 +60,10 @@ def _render_document(version: PlanVersion) -> str:
             section["html"] = render_markdown(section["body"], references)
             section["depth"] = section["number"].count(".") + 1
             section["heading_level"] = min(section["depth"] + 1, 6)
+            if section.get("status"):
+                section["status_label"] = ActionStatus(section["status"]).label
+            if section.get("direction"):
+                section["direction_label"] = Direction(section["direction"]).label
         html = render_to_string(
             "plans/includes/_document.html",
             {"snapshot": snapshot, "sections": sections, "references": snapshot["references"]},
@@ -69,33 +72,29 @@ def _render_document(version: PlanVersion) -> str:
     return html
 
 
-def _version_response(request: HttpRequest, plan: Plan, version: PlanVersion, *, is_permalink: bool) -> HttpResponse:
-    latest = plan.versions.latest_first().only("major", "minor", "published_at").first()
-    response = render(
-        request,
-        "plans/version_detail.html",
-        {
-            "plan": plan,
-            "version": version,
-            "latest": latest,
-            "is_latest": latest is not None and latest.pk == version.pk,
-            "document": _render_document(version),
-            "toc": version.snapshot["sections"],
-        },
-    )
-    response["ETag"] = _etag(version, request)
-    response["Last-Modified"] = http_date(version.published_at.timestamp())
-    if is_permalink:
-        # A numbered version never changes: caches may keep it a long time.
-        patch_cache_control(response, max_age=settings.PUBLISHED_VERSION_MAX_AGE)
-    else:
-        # "Latest" moves when a new version is published: revalidate each time.
-        patch_cache_control(response, max_age=0, must_revalidate=True)
-    if plan.visibility != "public" or request.user.is_authenticated:
-        patch_cache_control(response, private=True)
-    else:
-        patch_cache_control(response, public=True)
-    return response
+def _resolve_version(request: HttpRequest, slug: str, number: str | None) -> tuple[Plan, PlanVersion, PlanVersion]:
+    """(plan, requested version, latest version), once per request: the ETag check and the view share it.
+
+    Three queries whatever the plan's size: the plan, its version numbers, the one snapshot.
+    """
+    memo = request.__dict__.setdefault("_plan_versions", {})
+    if (slug, number) not in memo:
+        plan = get_readable_plan(request, slug)
+        versions = list(plan.versions.latest_first().defer("snapshot"))
+        if not versions:
+            raise Http404("This plan has no published version yet.")
+        latest = versions[0]
+        if number is None:
+            wanted = latest
+        else:
+            major, minor = (int(part) for part in number.split("."))
+            wanted = next((v for v in versions if (v.major, v.minor) == (major, minor)), None)
+            if wanted is None:
+                raise Http404("No such version.")
+        version = PlanVersion.objects.get(pk=wanted.pk)
+        version.plan = plan
+        memo[(slug, number)] = (plan, version, latest)
+    return memo[(slug, number)]
 
 
 def _etag(version: PlanVersion, request: HttpRequest) -> str:
@@ -105,35 +104,57 @@ def _etag(version: PlanVersion, request: HttpRequest) -> str:
 
 
 def _version_etag(request: HttpRequest, slug: str, number: str | None = None) -> str | None:
-    plan = Plan.objects.filter(slug=slug).first()
-    if plan is None or not can_read(request.user, plan):
+    try:
+        _plan, version, _latest = _resolve_version(request, slug, number)
+    except Http404:
         return None
-    versions = PlanVersion.objects.filter(plan=plan)
-    version = (
-        versions.filter(major=int(number.split(".")[0]), minor=int(number.split(".")[1])).first()
-        if number
-        else versions.latest_first().first()
+    return _etag(version, request)
+
+
+def _version_last_modified(request: HttpRequest, slug: str, number: str | None = None):
+    try:
+        return _resolve_version(request, slug, number)[1].published_at
+    except Http404:
+        return None
+
+
+def _version_page(request: HttpRequest, slug: str, number: str | None) -> HttpResponse:
+    plan, version, latest = _resolve_version(request, slug, number)
+    response = render(
+        request,
+        "plans/version_detail.html",
+        {
+            "plan": plan,
+            "version": version,
+            "latest": latest,
+            "is_latest": latest.pk == version.pk,
+            "document": _render_document(version),
+            "toc": version.snapshot["sections"],
+        },
     )
-    return _etag(version, request) if version else None
+    if number is not None:
+        # A numbered version never changes: caches may keep it a long time.
+        patch_cache_control(response, max_age=settings.PUBLISHED_VERSION_MAX_AGE)
+    else:
+        # The latest version moves when a new one is published: revalidate each time.
+        patch_cache_control(response, max_age=0, must_revalidate=True)
+    if plan.visibility == Visibility.PUBLIC and not request.user.is_authenticated:
+        patch_cache_control(response, public=True)
+    else:
+        patch_cache_control(response, private=True)
+    return response
 
 
 @require_safe
-@condition(etag_func=_version_etag)
+@condition(etag_func=_version_etag, last_modified_func=_version_last_modified)
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = get_readable_plan(request, slug)
-    version = plan.versions.latest_first().first()
-    if version is None:
-        raise Http404("This plan has no published version yet.")
-    version.plan = plan
-    return _version_response(request, plan, version, is_permalink=False)
+    return _version_page(request, slug, None)
 
 
 @require_safe
-@condition(etag_func=_version_etag)
+@condition(etag_func=_version_etag, last_modified_func=_version_last_modified)
 def version_detail(request: HttpRequest, slug: str, number: str) -> HttpResponse:
-    plan = get_readable_plan(request, slug)
-    version = get_version(plan, number)
-    return _version_response(request, plan, version, is_permalink=True)
+    return _version_page(request, slug, number)
 
 
 @require_safe
@@ -143,12 +164,15 @@ def version_list(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "plans/version_list.html", {"plan": plan, "versions": versions})
 
 
-def _export_headers(response: HttpResponse, version: PlanVersion, filename: str) -> HttpResponse:
+def _export_headers(request: HttpRequest, response: HttpResponse, version: PlanVersion, filename: str) -> HttpResponse:
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["Last-Modified"] = http_date(version.published_at.timestamp())
     response["ETag"] = f'"{version.content_hash[:20]}-{version.pk}"'
     patch_cache_control(response, max_age=settings.PUBLISHED_VERSION_MAX_AGE)
-    patch_cache_control(response, **({"public": True} if version.plan.visibility == "public" else {"private": True}))
+    if version.plan.visibility == Visibility.PUBLIC and not request.user.is_authenticated:
+        patch_cache_control(response, public=True)
+    else:
+        patch_cache_control(response, private=True)
     return response
 
 
@@ -157,7 +181,7 @@ def version_json(request: HttpRequest, slug: str, number: str) -> HttpResponse:
     plan = get_readable_plan(request, slug)
     version = get_version(plan, number)
     response = JsonResponse(version_export(version), json_dumps_params={"indent": 2, "ensure_ascii": False})
-    return _export_headers(response, version, f"{plan.slug}-{version.number}.json")
+    return _export_headers(request, response, version, f"{plan.slug}-{version.number}.json")
 
 
 @require_safe
@@ -165,6 +189,4 @@ def version_md(request: HttpRequest, slug: str, number: str) -> HttpResponse:
     plan = get_readable_plan(request, slug)
     version = get_version(plan, number)
     response = HttpResponse(version_markdown(version), content_type="text/markdown; charset=utf-8")
-    return _export_headers(response, version, f"{plan.slug}-{version.number}.md")
-
-
+    return _export_headers(request, response, version, f"{plan.slug}-{version.number}.md")

@@ -1,0 +1,207 @@
+"""Every public URL for every kind of reader; caching headers; the query-count pin."""
+
+from http import HTTPStatus
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from plans.models import Node, NodeKind, Plan, Visibility
+from plans.services import plan_publish
+from tests.conftest import add_node
+
+PUBLIC_URLS = [
+    "/plans/{slug}/",
+    "/plans/{slug}/versions/",
+    "/plans/{slug}/v/1.0/",
+    "/plans/{slug}/v/1.0.json",
+    "/plans/{slug}/v/1.0.md",
+]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+
+
+@pytest.fixture
+def members_plan(make_plan):
+    plan = make_plan("members-plan", visibility=Visibility.MEMBERS, title="Members plan")
+    plan_publish(plan=plan, notes="First version.")
+    return plan
+
+
+@pytest.mark.parametrize("url", PUBLIC_URLS)
+@pytest.mark.parametrize("role", [None, "collaborator", "editor", "publisher"])
+def test_public_plan_is_readable_by_everyone(client, published_plan, make_user, url, role):
+    if role:
+        user = make_user(plan=published_plan, role=None if role == "collaborator" else role)
+        client.force_login(user)
+    response = client.get(url.format(slug=published_plan.slug))
+    assert response.status_code == HTTPStatus.OK
+
+
+@pytest.mark.parametrize("url", PUBLIC_URLS)
+def test_members_plan_is_hidden_from_visitors_with_a_sign_in_link(client, members_plan, url):
+    response = client.get(url.format(slug=members_plan.slug))
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert b"Members plan" not in response.content
+    assert b"/accounts/login/?next=" in response.content
+
+
+@pytest.mark.parametrize("url", PUBLIC_URLS)
+def test_members_plan_is_readable_when_signed_in(client, members_plan, make_user, url):
+    client.force_login(make_user())
+    response = client.get(url.format(slug=members_plan.slug))
+    assert response.status_code == HTTPStatus.OK
+
+
+def test_members_plan_is_private_in_caches(client, members_plan, make_user):
+    client.force_login(make_user())
+    response = client.get(f"/plans/{members_plan.slug}/v/1.0/")
+    assert "private" in response["Cache-Control"]
+
+
+def test_inactive_account_cannot_read_members_plan(client, members_plan, make_user):
+    user = make_user()
+    client.force_login(user)
+    user.is_active = False
+    user.save()
+    assert client.get(f"/plans/{members_plan.slug}/").status_code in (HTTPStatus.NOT_FOUND, HTTPStatus.FOUND)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/plans/nope/", "/plans/nope/versions/", "/plans/test-plan/v/9.9/", "/plans/test-plan/v/9.9.json"],
+)
+def test_missing_plan_or_version_is_404(client, published_plan, url):
+    assert client.get(url).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_unpublished_plan_is_404_and_not_listed(client, plan):
+    assert client.get(f"/plans/{plan.slug}/").status_code == HTTPStatus.NOT_FOUND
+    assert plan.title.encode() not in client.get("/").content
+
+
+def test_plan_list_shows_readable_plans_with_latest_version(client, published_plan, members_plan, make_user):
+    page = client.get("/").content.decode()
+    assert published_plan.title in page
+    assert "Members plan" not in page
+    assert "1.0" in page
+    client.force_login(make_user())
+    assert "Members plan" in client.get("/").content.decode()
+
+
+def test_plan_page_shows_numbered_toc_anchors_version_and_notes(client, published_plan):
+    page = client.get(f"/plans/{published_plan.slug}/").content.decode()
+    assert 'aria-label="Contents"' in page
+    assert 'href="#s-2-1"' in page
+    assert 'id="s-2-1"' in page
+    assert "Version 1.0" in page
+    assert "First version." in page
+    assert 'href="#ref-1"' in page  # the [1] citation links to the reference list
+    assert 'id="ref-1"' in page
+
+
+def test_draft_edits_never_reach_the_public_page(client, published_plan):
+    Node.objects.filter(plan=published_plan, title="Introduction").update(body="SECRET DRAFT TEXT")
+    cache.clear()
+    for url in PUBLIC_URLS:
+        assert b"SECRET DRAFT TEXT" not in client.get(url.format(slug=published_plan.slug)).content
+
+
+def test_old_version_has_banner_to_latest(client, published_plan):
+    add_node(published_plan, "New section")
+    plan_publish(plan=published_plan, notes="Added a section.")
+    old = client.get(f"/plans/{published_plan.slug}/v/1.0/").content.decode()
+    assert "older version" in old
+    assert "1.1" in old
+    latest = client.get(f"/plans/{published_plan.slug}/").content.decode()
+    assert "older version" not in latest
+    assert "New section" in latest
+    assert "New section" not in old
+
+
+def test_version_list_shows_every_version_with_notes(client, published_plan):
+    add_node(published_plan, "New section")
+    plan_publish(plan=published_plan, notes="Added a section.", major=True)
+    page = client.get(f"/plans/{published_plan.slug}/versions/").content.decode()
+    assert "2.0" in page
+    assert "1.0" in page
+    assert "Added a section." in page
+
+
+def test_json_export_has_the_documented_shape(client, published_plan):
+    data = client.get(f"/plans/{published_plan.slug}/v/1.0.json").json()
+    assert data["plan"] == {"slug": "test-plan", "title": "Test plan"}
+    assert data["version"] == "1.0"
+    assert data["notes"] == "First version."
+    assert data["published_at"]
+    first = data["sections"][0]
+    assert {"number", "kind", "title", "body", "children"} <= first.keys()
+    assert [s["number"] for s in data["sections"][1]["children"]] == ["2.1", "2.2"]
+    action = data["sections"][2]["children"][0]["children"][0]
+    assert action["kind"] == "action"
+    assert action["status"] == "in_progress"
+    assert data["references"] == [{"label": "1", "text": "Code of Conduct", "url": "https://example.org/coc"}]
+
+
+def test_markdown_export_has_numbered_headings(client, published_plan):
+    response = client.get(f"/plans/{published_plan.slug}/v/1.0.md")
+    assert response["Content-Type"].startswith("text/markdown")
+    text = response.content.decode()
+    assert "## 1 Introduction" in text
+    assert "### 2.1 Diversity" in text
+    assert "[1] Code of Conduct, https://example.org/coc" in text
+
+
+def test_version_page_answers_conditional_get_with_304(client, published_plan):
+    url = f"/plans/{published_plan.slug}/v/1.0/"
+    response = client.get(url)
+    assert response["ETag"]
+    assert response["Last-Modified"]
+    assert "max-age=" in response["Cache-Control"]
+    again = client.get(url, headers={"if-none-match": response["ETag"]})
+    assert again.status_code == HTTPStatus.NOT_MODIFIED
+
+
+def test_latest_page_etag_changes_when_a_version_is_published(client, published_plan):
+    url = f"/plans/{published_plan.slug}/"
+    etag = client.get(url)["ETag"]
+    add_node(published_plan, "New section")
+    plan_publish(plan=published_plan, notes="More.")
+    response = client.get(url, headers={"if-none-match": etag})
+    assert response.status_code == HTTPStatus.OK
+    assert b"New section" in response.content
+
+
+def _big_plan(slug: str, size: int) -> Plan:
+    plan = Plan.objects.create(slug=slug, title=f"Plan of {size}")
+    area = add_node(plan, "Area", kind=NodeKind.AREA)
+    goal = add_node(plan, "Goal", parent=area, kind=NodeKind.GOAL)
+    Node.objects.bulk_create(
+        Node(plan=plan, parent=goal, position=i, kind=NodeKind.ACTION, title=f"Action {i}", status="planned")
+        for i in range(size - 2)
+    )
+    plan_publish(plan=plan, notes="First.")
+    return plan
+
+
+def _query_count(client, url: str) -> int:
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == HTTPStatus.OK
+    return len(queries)
+
+
+# Pinned query counts for an anonymous reader: plan, version numbers, the one snapshot.
+# A change here is deliberate: the count must not depend on the plan's size.
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [("/plans/{slug}/", 3), ("/plans/{slug}/v/1.0/", 3), ("/plans/{slug}/versions/", 2), ("/", 1)],
+)
+def test_public_page_query_count_does_not_grow_with_the_plan(client, db, url, queries):
+    small, large = _big_plan("small", 10), _big_plan("large", 500)
+    assert _query_count(client, url.format(slug=small.slug)) == queries
+    assert _query_count(client, url.format(slug=large.slug)) == queries

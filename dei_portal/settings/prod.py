@@ -5,7 +5,7 @@ from .env import env_bool, env_list, env_str
 
 DEBUG = False
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", required=True)
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS") or env_str("DJANGO_ALLOWED_HOSTS", required=True)
+ALLOWED_HOSTS = env_str("DJANGO_ALLOWED_HOSTS", required=True) and env_list("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 env_str("DATABASE_URL", required=True)  # no silent fallback to SQLite in production
 
@@ -21,6 +21,10 @@ CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = int(env_str("DJANGO_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+# Preloading HSTS binds the whole domain (and its subdomains) to HTTPS in browsers for
+# months and cannot be undone quickly; it is the domain owner's decision, so it stays
+# opt-in (DJANGO_HSTS_PRELOAD=true) and its deploy-check warning is silenced until then.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 

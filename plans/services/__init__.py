@@ -1,5 +1,34 @@
 """The writes of the plans app. Views, admin and management commands go through these."""
 
+from .nodes import (
+    EditConflict,
+    NodeError,
+    allowed_kinds,
+    node_create,
+    node_delete,
+    node_descendants,
+    node_move,
+    node_restore,
+    node_revert,
+    node_update,
+)
 from .publish import PublishError, plan_publish
+from .references import reference_create, reference_delete, reference_update
 
-__all__ = ["PublishError", "plan_publish"]
+__all__ = [
+    "EditConflict",
+    "NodeError",
+    "PublishError",
+    "allowed_kinds",
+    "node_create",
+    "node_delete",
+    "node_descendants",
+    "node_move",
+    "node_restore",
+    "node_revert",
+    "node_update",
+    "plan_publish",
+    "reference_create",
+    "reference_delete",
+    "reference_update",
+]

@@ -1,0 +1,350 @@
+"""Editing the working draft's tree: add, edit, move, delete, restore and revert sections.
+
+Every function runs in one transaction and leaves exactly one history record per node it
+changes (with the user and an optional message), and none when it refuses. Siblings whose
+number shifts because a node was added, moved, deleted or restored are renumbered without a
+history record of their own: their order relative to each other has not changed.
+
+Structural changes (add, move, delete, restore) lock the plan's row first, so two of them
+never interleave and publishing always sees a whole tree. Content edits do not take that
+lock: they are guarded by the node's revision counter (a conditional UPDATE), which is what
+prevents lost updates.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from typing import Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from ..models import ACTION_FIELDS, ALLOWED_CHILDREN, INDICATOR_FIELDS, Node, NodeKind, Plan
+
+# history_change_reason is a 100-character column.
+MESSAGE_MAX_LENGTH = 100
+
+# The content fields each kind may fill in (kind itself never changes after creation).
+KIND_CONTENT_FIELDS: dict[str, tuple[str, ...]] = {
+    NodeKind.NARRATIVE: ("title", "body"),
+    NodeKind.DEFINITION: ("title", "body"),
+    NodeKind.AREA: ("title", "body"),
+    NodeKind.GOAL: ("title", "body"),
+    NodeKind.ACTION: ("title", "body", *ACTION_FIELDS),
+    NodeKind.INDICATOR: ("title", "body", *INDICATOR_FIELDS),
+}
+
+
+class NodeError(Exception):
+    """The change cannot be made to the tree; the message says why, in plain words."""
+
+
+class EditConflict(Exception):
+    """The node changed (or was deleted) since the form was loaded; `current` is the node as it is now."""
+
+    def __init__(self, current: Node | None):
+        self.current = current
+        super().__init__("Someone else saved this section after you opened it.")
+
+
+def _message(text: str) -> str:
+    text = " ".join((text or "").split())
+    if len(text) > MESSAGE_MAX_LENGTH:
+        text = text[: MESSAGE_MAX_LENGTH - 1] + "…"
+    return text
+
+
+def _lock_plan(plan_id: int) -> None:
+    list(Plan.objects.select_for_update().filter(pk=plan_id).values_list("pk"))
+
+
+def _set_history(node: Node, user, message: str) -> None:
+    node._history_user = user if user is not None and getattr(user, "is_authenticated", False) else None
+    node._change_reason = _message(message)
+
+
+def allowed_kinds(parent: Node | None) -> list[str]:
+    """The kinds a new node may have directly under `parent` (None: the top level), in menu order."""
+    allowed = ALLOWED_CHILDREN[parent.kind if parent is not None else None]
+    return [kind for kind in NodeKind.values if kind in allowed]
+
+
+def clean_content(kind: str, data: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    """Check `data` holds only fields a node of `kind` may have; returns it with defaults filled in.
+
+    With `partial`, only the given fields are returned (for an update); otherwise every content
+    field of the kind is returned. Raises ValidationError naming the offending fields.
+    """
+    if kind not in KIND_CONTENT_FIELDS:
+        raise ValidationError({"kind": f"Unknown kind of section: {kind!r}."})
+    allowed = KIND_CONTENT_FIELDS[kind]
+    foreign = sorted(set(data) - set(allowed))
+    if foreign:
+        raise ValidationError({name: f"A {NodeKind(kind).label.lower()} has no field {name!r}." for name in foreign})
+    cleaned = dict(data) if partial else {name: data.get(name, _empty(name)) for name in allowed}
+    for name, value in cleaned.items():
+        if isinstance(value, str):
+            # Browsers send textarea lines ending in CRLF; store one form so diffs stay clean.
+            cleaned[name] = value.replace("\r\n", "\n").replace("\r", "\n")
+    if "title" in cleaned and not (cleaned["title"] or "").strip():
+        raise ValidationError({"title": "Give the section a title."})
+    if kind == NodeKind.ACTION and not partial and not cleaned.get("status"):
+        raise ValidationError({"status": "Choose the action's status."})
+    return cleaned
+
+
+def _empty(name: str) -> Any:
+    field = Node._meta.get_field(name)
+    return None if field.null else ""
+
+
+def _validate(node: Node) -> None:
+    # Field rules and check constraints (e.g. start date not after target date) in plain words.
+    node.full_clean(exclude=["plan", "parent", "deletion_batch"], validate_unique=False)
+
+
+def _live_siblings(plan: Plan, parent_id: int | None, *, exclude: int | None = None) -> list[Node]:
+    siblings = Node.objects.filter(plan=plan, parent_id=parent_id).live().only("id", "position")
+    if exclude is not None:
+        siblings = siblings.exclude(pk=exclude)
+    return sorted(siblings, key=lambda n: (n.position, n.id))
+
+
+def _place(siblings: list[Node], node: Node | None, index: int = 0) -> None:
+    """Put `node` at `index` among `siblings` (which do not include it) and number them all densely.
+
+    Siblings whose position changes are written in one query, without history records; the
+    caller saves `node` itself (its history record then holds its new position).
+    """
+    order = list(siblings)
+    if node is not None:
+        order.insert(max(0, min(index, len(order))), node)
+    changed = []
+    for position, item in enumerate(order):
+        if item is node:
+            node.position = position
+        elif item.position != position:
+            item.position = position
+            changed.append(item)
+    if changed:
+        Node.objects.bulk_update(changed, ["position"])
+
+
+def _check_parent(plan: Plan, parent: Node | None, kind: str) -> None:
+    if parent is not None:
+        if parent.plan_id != plan.pk:
+            raise NodeError("That parent section belongs to another plan.")
+        if parent.deleted_at is not None:
+            raise NodeError(f"“{parent.title}” is deleted; restore it before adding to it.")
+    if kind not in ALLOWED_CHILDREN[parent.kind if parent is not None else None]:
+        where = f"under a {parent.get_kind_display().lower()}" if parent is not None else "at the top level"
+        raise NodeError(f"A {NodeKind(kind).label.lower()} cannot go {where}.")
+
+
+def node_create(
+    *,
+    plan: Plan,
+    parent: Node | None,
+    kind: str,
+    data: dict[str, Any],
+    user,
+    message: str = "",
+    position: int | None = None,
+) -> Node:
+    """Add a node of `kind` under `parent` (None: top level), last or at 0-based `position`."""
+    content = clean_content(kind, data)
+    with transaction.atomic():
+        _lock_plan(plan.pk)
+        if parent is not None:
+            parent = Node.objects.get(pk=parent.pk)
+        _check_parent(plan, parent, kind)
+        node = Node(plan=plan, parent=parent, kind=kind, **content)
+        _validate(node)
+        siblings = _live_siblings(plan, parent.pk if parent is not None else None)
+        _place(siblings, node, len(siblings) if position is None else position)
+        _set_history(node, user, message or "Added")
+        node.save()
+    return node
+
+
+def _content_equal(node: Node, data: dict[str, Any]) -> bool:
+    return all(getattr(node, name) == value for name, value in data.items())
+
+
+def node_update(*, node: Node, base_revision: int, data: dict[str, Any], user, message: str = "") -> Node:
+    """Save new content for `node`, if it is still at `base_revision`; returns the node as saved.
+
+    The check is made by the database: one conditional UPDATE that also bumps the revision.
+    If another save got there first (or the node was deleted), nothing is written and
+    EditConflict is raised with the node as it is now. Content equal to the current one is
+    not saved again (no new revision, no history record).
+    """
+    content = clean_content(node.kind, data, partial=True)
+    if _content_equal(node, content):
+        return node
+    candidate = Node(**{f.attname: getattr(node, f.attname) for f in Node._meta.concrete_fields})
+    for name, value in content.items():
+        setattr(candidate, name, value)
+    _validate(candidate)
+    with transaction.atomic():
+        updated = Node.objects.filter(pk=node.pk, revision=base_revision, deleted_at=None).update(
+            **content, revision=F("revision") + 1, updated_at=timezone.now()
+        )
+        if updated:
+            saved = Node.objects.get(pk=node.pk)
+            _set_history(saved, user, message)
+            Node.history.bulk_history_create([saved], update=True, default_user=saved._history_user)
+    if not updated:
+        raise EditConflict(Node.objects.filter(pk=node.pk).first())
+    return saved
+
+
+def node_descendants(node: Node) -> list[Node]:
+    """The live nodes below `node`, depth first (one query)."""
+    by_parent: dict[int | None, list[Node]] = defaultdict(list)
+    for item in Node.objects.filter(plan_id=node.plan_id).live().only("id", "parent_id", "position", "title"):
+        by_parent[item.parent_id].append(item)
+    result: list[Node] = []
+
+    def collect(parent_id: int) -> None:
+        for child in sorted(by_parent.get(parent_id, []), key=lambda n: (n.position, n.id)):
+            result.append(child)
+            collect(child.id)
+
+    collect(node.pk)
+    return result
+
+
+_KEEP: Any = object()
+
+
+def node_move(
+    *,
+    node: Node,
+    user,
+    new_parent: Node | None = _KEEP,
+    new_position: int | None = None,
+    direction: Literal["up", "down"] | None = None,
+    message: str = "",
+) -> Node:
+    """Move `node` (with everything under it) one place up or down, or under `new_parent`.
+
+    `new_parent=None` means the top level; `new_position` is the 0-based place among the new
+    siblings (default: last). Refuses a parent that may not hold the node's kind, and moving
+    a node under itself or one of its own descendants.
+    """
+    with transaction.atomic():
+        _lock_plan(node.plan_id)
+        # Locked so that a content edit cannot slip in between reading the row and recording its history.
+        node = Node.objects.select_for_update().get(pk=node.pk)
+        if node.deleted_at is not None:
+            raise NodeError("This section is deleted; restore it before moving it.")
+        if direction not in (None, "up", "down"):
+            raise NodeError("Move a section up or down.")
+        old_parent_id = node.parent_id
+        if direction is not None:
+            siblings = _live_siblings(node.plan, node.parent_id)
+            index = next(i for i, s in enumerate(siblings) if s.pk == node.pk)
+            target = index - 1 if direction == "up" else index + 1
+            if not 0 <= target < len(siblings):
+                raise NodeError(f"This section is already the {'first' if direction == 'up' else 'last'} one here.")
+            _place([s for s in siblings if s.pk != node.pk], node, target)
+        else:
+            parent = node.parent if new_parent is _KEEP else new_parent
+            if parent is not None:
+                parent = Node.objects.get(pk=parent.pk)
+            _check_parent(node.plan, parent, node.kind)
+            if parent is not None and (parent.pk == node.pk or parent.pk in {d.pk for d in node_descendants(node)}):
+                raise NodeError("A section cannot go inside itself or one of its own subsections.")
+            siblings = _live_siblings(node.plan, parent.pk if parent is not None else None, exclude=node.pk)
+            node.parent = parent
+            _place(siblings, node, len(siblings) if new_position is None else new_position)
+            if old_parent_id != node.parent_id:
+                _place(_live_siblings(node.plan, old_parent_id, exclude=node.pk), None)
+        if node.changed_fields():
+            _set_history(node, user, message or "Moved")
+            node.save(update_fields=["parent", "position", "updated_at"])
+    return node
+
+
+def node_delete(*, node: Node, user, message: str = "") -> list[Node]:
+    """Soft-delete `node` and every live node under it, as one batch that can be restored whole.
+
+    Returns the deleted nodes, `node` first.
+    """
+    with transaction.atomic():
+        _lock_plan(node.plan_id)
+        node = Node.objects.get(pk=node.pk)
+        if node.deleted_at is not None:
+            raise NodeError("This section is already deleted.")
+        ids = [node.pk, *(d.pk for d in node_descendants(node))]
+        now = timezone.now()
+        Node.objects.filter(pk__in=ids).update(deleted_at=now, deletion_batch=uuid.uuid4(), updated_at=now)
+        deleted = sorted(Node.objects.filter(pk__in=ids), key=lambda n: ids.index(n.pk))
+        for item in deleted:
+            _set_history(item, user, (message or "Deleted") if item.pk == node.pk else f"Deleted with “{node.title}”")
+        Node.history.bulk_history_create(deleted, update=True, default_user=deleted[0]._history_user)
+        _place(_live_siblings(node.plan, node.parent_id), None)
+    return deleted
+
+
+def node_restore(*, node: Node, user, message: str = "") -> list[Node]:
+    """Bring back the whole batch `node` was deleted with, at its old place; returns the batch, top node first.
+
+    The batch goes back under the parent it had. If that parent is itself deleted (it was
+    deleted later, in another batch), the restore is refused with NodeError naming the parent:
+    restore the parent first. Putting the batch somewhere else silently would change the
+    plan's structure behind the editor's back.
+    """
+    with transaction.atomic():
+        _lock_plan(node.plan_id)
+        node = Node.objects.get(pk=node.pk)
+        if node.deleted_at is None or node.deletion_batch is None:
+            raise NodeError("This section is not deleted.")
+        batch = list(Node.objects.filter(plan_id=node.plan_id, deletion_batch=node.deletion_batch))
+        ids = {item.pk for item in batch}
+        root = next(item for item in batch if item.parent_id not in ids)
+        if root.parent_id is not None:
+            parent = Node.objects.get(pk=root.parent_id)
+            if parent.deleted_at is not None:
+                raise NodeError(
+                    f"“{root.title}” was inside “{parent.title}”, which is deleted too. Restore “{parent.title}” first."
+                )
+        now = timezone.now()
+        Node.objects.filter(pk__in=ids).update(deleted_at=None, deletion_batch=None, updated_at=now)
+        _place(_live_siblings(root.plan, root.parent_id, exclude=root.pk), root, root.position)
+        Node.objects.filter(pk=root.pk).update(position=root.position)
+        restored = list(Node.objects.filter(pk__in=ids))
+        restored.sort(key=lambda n: n.pk != root.pk)
+        for item in restored:
+            _set_history(item, user, (message or "Restored") if item.pk == root.pk else f"Restored with “{root.title}”")
+        Node.history.bulk_history_create(restored, update=True, default_user=restored[0]._history_user)
+    return restored
+
+
+def node_revert(*, node: Node, history_id: int, user, base_revision: int | None = None, message: str = "") -> Node:
+    """Give `node` the content it had in history record `history_id`, as a new revision.
+
+    Position, parent and deletion are left as they are: reverting is about the text and
+    fields. Raises NodeError if the record is not this node's or already matches the node,
+    and EditConflict if the node changed since `base_revision` (default: the node's revision).
+    """
+    if node.deleted_at is not None:
+        raise NodeError("This section is deleted; restore it before reverting it.")
+    record = Node.history.filter(id=node.pk, history_id=history_id).first()
+    if record is None:
+        raise NodeError("That revision does not belong to this section.")
+    data = {name: getattr(record, name) for name in KIND_CONTENT_FIELDS[node.kind]}
+    if _content_equal(node, data):
+        raise NodeError("The section already has exactly this content; there is nothing to revert.")
+    when = timezone.localtime(record.history_date).strftime("%d %b %Y %H:%M")
+    return node_update(
+        node=node,
+        base_revision=node.revision if base_revision is None else base_revision,
+        data=data,
+        user=user,
+        message=message or f"Reverted to the revision of {when}",
+    )

@@ -1,0 +1,79 @@
+"""Editing the plan's reference list. Same rules as nodes: one history record per change, no lost updates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+
+from ..models import Plan, Reference
+from .nodes import EditConflict, _message
+
+REFERENCE_FIELDS = ("label", "text", "url")
+
+
+def _clean(data: dict[str, Any]) -> dict[str, Any]:
+    foreign = sorted(set(data) - set(REFERENCE_FIELDS))
+    if foreign:
+        raise ValidationError({name: f"A reference has no field {name!r}." for name in foreign})
+    cleaned = {name: (value or "").strip() for name, value in data.items()}
+    if "label" in cleaned and not cleaned["label"]:
+        raise ValidationError({"label": "Give the reference a label, such as 1 for [1]."})
+    return cleaned
+
+
+def _label_taken(plan_id: int, label: str, exclude: int | None = None) -> bool:
+    taken = Reference.objects.filter(plan_id=plan_id, label=label)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude)
+    return taken.exists()
+
+
+def _set_history(reference: Reference, user, message: str) -> None:
+    reference._history_user = user if user is not None and getattr(user, "is_authenticated", False) else None
+    reference._change_reason = _message(message)
+
+
+def reference_create(*, plan: Plan, data: dict[str, Any], user, message: str = "") -> Reference:
+    """Add a reference at the end of the plan's list; its label must be new in the plan."""
+    content = {"label": "", "text": "", "url": "", **_clean(data)}
+    with transaction.atomic():
+        if _label_taken(plan.pk, content["label"]):
+            raise ValidationError({"label": f"This plan already has a reference [{content['label']}]."})
+        last = Reference.objects.filter(plan=plan).aggregate(last=Max("position"))["last"]
+        reference = Reference(plan=plan, position=0 if last is None else last + 1, **content)
+        reference.full_clean(exclude=["plan"], validate_unique=False)
+        _set_history(reference, user, message)
+        reference.save()
+    return reference
+
+
+def reference_update(
+    *, reference: Reference, base_revision: int, data: dict[str, Any], user, message: str = ""
+) -> Reference:
+    """Save new label, text or URL if the reference is still at `base_revision`; else EditConflict."""
+    content = _clean(data)
+    if all(getattr(reference, name) == value for name, value in content.items()):
+        return reference
+    if "label" in content and _label_taken(reference.plan_id, content["label"], exclude=reference.pk):
+        raise ValidationError({"label": f"This plan already has a reference [{content['label']}]."})
+    with transaction.atomic():
+        updated = Reference.objects.filter(pk=reference.pk, revision=base_revision).update(
+            **content, revision=F("revision") + 1
+        )
+        if updated:
+            saved = Reference.objects.get(pk=reference.pk)
+            _set_history(saved, user, message)
+            Reference.history.bulk_history_create([saved], update=True, default_user=saved._history_user)
+    if not updated:
+        raise EditConflict(Reference.objects.filter(pk=reference.pk).first())
+    return saved
+
+
+def reference_delete(*, reference: Reference, user, message: str = "") -> None:
+    """Remove a reference from the list (its history keeps every earlier state)."""
+    with transaction.atomic():
+        _set_history(reference, user, message or "Deleted")
+        reference.delete()

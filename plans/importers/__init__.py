@@ -1,0 +1,25 @@
+"""Import a plan from plain text, Markdown or a JSON export of this portal.
+
+`plan_parse` reads a file into a ParsedPlan without touching the database;
+`plan_import` parses and creates the plan and its working draft in one transaction.
+"""
+
+from .base import ParsedPlan, ParsedReference, ParsedSection, PlanImportError, decode_source
+from .json_export import parse_json
+from .markdown_doc import parse_markdown
+from .plain_text import mend_hyphenation, parse_text
+from .service import plan_import, plan_parse
+
+__all__ = [
+    "ParsedPlan",
+    "ParsedReference",
+    "ParsedSection",
+    "PlanImportError",
+    "decode_source",
+    "mend_hyphenation",
+    "parse_json",
+    "parse_markdown",
+    "parse_text",
+    "plan_import",
+    "plan_parse",
+]

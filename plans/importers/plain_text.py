@@ -1,0 +1,181 @@
+"""Plain text with numbered headings, as pasted from a PDF.
+
+A line is a heading only when its number continues the sequence so far (after 2:
+2.1 or 3; after 2.1: 2.2, 2.1.1 or 3), it is short, has no final full stop and
+its title starts with a capital letter; so prose that happens to start with a
+number stays prose. Lines wrapped inside a paragraph are joined, blank lines
+separate paragraphs, and words split by a hyphen at a line break are mended.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .base import (
+    NO_HEADINGS,
+    ParsedPlan,
+    ParsedSection,
+    PlanImportError,
+    add_missing_references,
+    is_references_title,
+    parse_reference_lines,
+    title_from_preamble,
+)
+
+HEADING_RE = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){0,5})\.?[ \t]+(\S.*?)\s*$")
+MAX_HEADING_LENGTH = 90
+# A line starting a list item keeps its own line instead of joining the one before.
+LIST_ITEM_RE = re.compile(r"^(?:[-*+•◦▪‣\u2013]|\d{1,3}[.)]|\([a-z0-9]{1,3}\))\s+")
+BULLET_RE = re.compile(r"^[•◦▪‣\u2013]\s+")
+PAGE_NUMBER_RE = re.compile(r"^\d{1,4}$")
+
+# Words after which "full- " is a suspended hyphen ("full- and part-time"), not a broken word.
+_SUSPENDED_NEXT = r"(?:and|or|nor|to|und)\b"
+_LETTER = r"[^\W\d_]"
+# "as- pects" as left by PDF extraction: a word fragment, a hyphen, one space, a lower-case fragment.
+_INLINE_BREAK_RE = re.compile(rf"(?<={_LETTER})- (?!{_SUSPENDED_NEXT})(?=[a-zà-ÿ])")
+
+
+def mend_hyphenation(text: str) -> str:
+    """Join words split by a hyphen and a space (`indi- vidual` → `individual`).
+
+    Suspended hyphens (`full- and part-time`, `long- or short-term`) are kept.
+    """
+    return _INLINE_BREAK_RE.sub("", text)
+
+
+def join_lines(lines: list[str]) -> str:
+    """One paragraph from wrapped lines; list items keep their own line."""
+    out: list[str] = []
+    for raw in lines:
+        line = " ".join(raw.split())
+        if not out or LIST_ITEM_RE.match(line):
+            out.append(BULLET_RE.sub("- ", line))
+            continue
+        previous = out[-1]
+        # "indi-" at a line end followed by "vidual": one word (unless "full-" + "and part-time").
+        broken_word = re.search(rf"{_LETTER}-$", previous) and re.match(r"[a-zà-ÿ]", line)
+        if broken_word and not re.match(_SUSPENDED_NEXT, line):
+            out[-1] = previous[:-1] + line
+        else:
+            out[-1] = f"{previous} {line}"
+    return "\n".join(mend_hyphenation(line) for line in out)
+
+
+def paragraphs_to_markdown(lines: list[str]) -> str:
+    """Blank-line separated paragraphs of wrapped lines, as Markdown paragraphs."""
+    paragraphs: list[list[str]] = [[]]
+    for line in lines:
+        if line.strip():
+            if not PAGE_NUMBER_RE.match(line.strip()):
+                paragraphs[-1].append(line)
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    return "\n\n".join(join_lines(p) for p in paragraphs if p)
+
+
+def _successors(current: list[int]) -> set[tuple[int, ...]]:
+    """The numbers a heading may have after `current`: its first child, or the next at any depth."""
+    if not current:
+        return {(1,)}
+    options = {(*current, 1)}
+    for depth in range(len(current)):
+        options.add((*current[:depth], current[depth] + 1))
+    return options
+
+
+def _looks_like_heading(title: str) -> bool:
+    return len(title) <= MAX_HEADING_LENGTH and title[0].isupper() and not title.endswith((".", ",", ";", ":"))
+
+
+# A line ending like this is in the middle of a sentence, so the next line cannot be a heading.
+_MID_SENTENCE_RE = re.compile(
+    r"(?:[,;\-\u2013(]|\b(?:a|an|the|of|and|or|nor|to|in|into|for|with|by|than|from|at|on|as|is|are|was|"
+    r"were|be|has|have|had|our|their|its|this|these|that|which|who|about|over|under|between|some|all|each|"
+    r"per|approximately|nearly|only|least|most)\b)$",
+    re.IGNORECASE,
+)
+
+
+class _TextParser:
+    def __init__(self) -> None:
+        self.preamble: list[str] = []
+        self.forest: list[ParsedSection] = []
+        self.stack: list[ParsedSection] = []  # the open section at each depth
+        self.numbers: list[int] = []  # the number of the last heading, e.g. [2, 1]
+        self.bodies: list[tuple[ParsedSection, list[str]]] = []
+        self.reference_lines: list[str] = []
+        self.current: list[str] = self.preamble
+        self.previous_line = ""  # the last non-blank line of the current paragraph, if any
+        self.last_list_number: int | None = None
+
+    def heading_of(self, line: str) -> tuple[tuple[int, ...], str] | None:
+        match = HEADING_RE.match(line)
+        if not match:
+            return None
+        number = tuple(int(part) for part in match.group(1).split("."))
+        title = match.group(2)
+        if number not in _successors(self.numbers) or not _looks_like_heading(title):
+            return None
+        if self.current is not self.preamble and _MID_SENTENCE_RE.search(self.previous_line):
+            return None
+        dotted = line[len(match.group(1)) : len(match.group(1)) + 1] == "."
+        if dotted and len(number) == 1 and self.last_list_number is not None and number[0] == self.last_list_number + 1:
+            return None  # the next item of a numbered list ("1. Start", "2. Continue")
+        return number, title
+
+    def open_section(self, number: tuple[int, ...], title: str) -> None:
+        self.numbers = list(number)
+        self.last_list_number = None
+        depth = len(number)
+        del self.stack[depth - 1 :]
+        if is_references_title(title):
+            self.current = self.reference_lines
+            return
+        section = ParsedSection(title=title)
+        (self.stack[-1].children if self.stack else self.forest).append(section)
+        self.stack.append(section)
+        self.current = []
+        self.bodies.append((section, self.current))
+
+    def feed(self, line: str) -> None:
+        stripped = line.strip()
+        if not stripped:
+            self.previous_line = ""
+            self.current.append("")
+            return
+        heading = self.heading_of(stripped)
+        if heading is not None:
+            self.open_section(*heading)
+            self.previous_line = ""
+            return
+        if is_references_title(stripped) and stripped[0].isupper():
+            self.current = self.reference_lines
+            self.previous_line = ""
+            return
+        list_number = re.match(r"^(\d{1,3})[.)]\s", stripped)
+        if list_number:
+            self.last_list_number = int(list_number.group(1))
+        self.previous_line = stripped
+        self.current.append(line)
+
+
+def parse_text(text: str) -> ParsedPlan:
+    """Parse plain text with numbered headings; raises PlanImportError when there are none."""
+    parser = _TextParser()
+    for line in text.split("\n"):
+        parser.feed(line)
+    if not parser.forest:
+        raise PlanImportError(NO_HEADINGS)
+    for section, lines in parser.bodies:
+        section.body = paragraphs_to_markdown(lines)
+    title, description = title_from_preamble([" ".join(line.split()) for line in parser.preamble])
+    parsed = ParsedPlan(
+        format="text",
+        sections=parser.forest,
+        references=parse_reference_lines(parser.reference_lines),
+        title=title,
+        description=paragraphs_to_markdown(description.split("\n")) if description else "",
+    )
+    add_missing_references(parsed)
+    return parsed

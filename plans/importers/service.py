@@ -1,0 +1,127 @@
+"""Read a plan file (text, Markdown or JSON export) and create the plan's working draft."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
+from django.db import IntegrityError, transaction
+
+from ..models import Node, Plan, Reference, Visibility
+from .base import NO_HEADINGS, ParsedPlan, ParsedSection, PlanImportError, decode_source
+from .json_export import parse_json
+from .markdown_doc import has_markdown_headings, parse_markdown
+from .plain_text import parse_text
+
+_SLUG_MAX = Plan._meta.get_field("slug").max_length
+_TITLE_MAX = Plan._meta.get_field("title").max_length
+HISTORY_MESSAGE = "Imported"
+
+
+def plan_parse(source: str | bytes) -> ParsedPlan:
+    """Parse a plan file without touching the database, detecting its format.
+
+    JSON when it starts with `{`; Markdown when it has `#` headings (or only
+    underlined ones); plain text with numbered headings otherwise.
+    Raises PlanImportError on anything it cannot read.
+    """
+    text = decode_source(source)
+    if text.lstrip().startswith("{"):
+        return parse_json(text)
+    if has_markdown_headings(text, atx_only=True):
+        return parse_markdown(text)
+    try:
+        return parse_text(text)
+    except PlanImportError as error:
+        if str(error) == NO_HEADINGS and has_markdown_headings(text, atx_only=False):
+            return parse_markdown(text)
+        raise
+
+
+def _check_target(*, slug: str, title: str, visibility: str) -> None:
+    try:
+        validate_slug(slug)
+    except ValidationError:
+        raise PlanImportError(
+            f"{slug!r} is not a valid slug: use only letters, digits, hyphens and underscores."
+        ) from None
+    if len(slug) > _SLUG_MAX:
+        raise PlanImportError(f"The slug is longer than {_SLUG_MAX} characters.")
+    if visibility not in Visibility.values:
+        raise PlanImportError(f"Visibility must be one of {', '.join(Visibility.values)}, not {visibility!r}.")
+    if not title.strip():
+        raise PlanImportError("The plan needs a title.")
+    if len(title) > _TITLE_MAX:
+        raise PlanImportError(f"The title is longer than {_TITLE_MAX} characters; give a shorter one.")
+
+
+def _set_history(row: Node | Reference, user) -> None:
+    row._history_user = user if user is not None and getattr(user, "is_authenticated", False) else None
+    row._change_reason = HISTORY_MESSAGE
+
+
+def _check_fields(row: Node | Reference, where: str) -> None:
+    # The parsers check every field already; this guards the database from anything they miss.
+    try:
+        row.clean_fields(exclude=["plan", "parent", "deletion_batch"])
+    except ValidationError as error:
+        name, messages = next(iter(error.message_dict.items()))
+        raise PlanImportError(f"{where}: {name}: {' '.join(messages)}") from None
+
+
+def _create_sections(plan: Plan, sections: list[ParsedSection], parent: Node | None, user) -> int:
+    count = 0
+    for position, section in enumerate(sections):
+        node = Node(
+            plan=plan,
+            parent=parent,
+            position=position,
+            kind=section.kind,
+            title=section.title,
+            body=section.body,
+            **section.fields,
+        )
+        _check_fields(node, f"Section {section.title[:60]!r}")
+        _set_history(node, user)
+        node.save()
+        count += 1 + _create_sections(plan, section.children, node, user)
+    return count
+
+
+def _create_references(plan: Plan, parsed: ParsedPlan, user) -> None:
+    for position, item in enumerate(parsed.references):
+        reference = Reference(plan=plan, label=item.label, text=item.text, url=item.url, position=position)
+        _check_fields(reference, f"Reference [{item.label}]")
+        _set_history(reference, user)
+        reference.save()
+
+
+def plan_import(
+    *,
+    source: str | bytes,
+    slug: str,
+    title: str | None = None,
+    visibility: str = Visibility.PUBLIC,
+    user=None,
+) -> Plan:
+    """Create a plan and its working draft (sections and references) from a plan file.
+
+    The title is `title` if given, else the document's own (a JSON export's
+    plan title, a Markdown title heading, the text before the first heading),
+    else the slug in words. All or nothing: on PlanImportError nothing is created.
+    History records of the new rows name `user`, when given.
+    """
+    slug = (slug or "").strip()
+    parsed = plan_parse(source)
+    title = (title or "").strip() or parsed.title or slug.replace("-", " ").replace("_", " ").strip().title()
+    _check_target(slug=slug, title=title, visibility=visibility)
+    try:
+        with transaction.atomic():
+            if Plan.objects.filter(slug=slug).exists():
+                raise PlanImportError(f"A plan with the slug {slug!r} already exists; choose another slug.")
+            plan = Plan.objects.create(slug=slug, title=title, description=parsed.description, visibility=visibility)
+            _create_sections(plan, parsed.sections, None, user)
+            _create_references(plan, parsed, user)
+    except IntegrityError:
+        # Another import took the slug between the check and the insert.
+        raise PlanImportError(f"A plan with the slug {slug!r} already exists; choose another slug.") from None
+    return plan

@@ -1,0 +1,31 @@
+"""Load the demo plan and demo accounts; running it again changes nothing."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+
+from plans.demo import demo_load
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo accounts and the public demo plan (version 1.0 plus draft edits). "
+        "Leaves an existing demo plan alone. The shared password comes from $DEMO_PASSWORD."
+    )
+
+    def handle(self, *args, **options) -> None:
+        result = demo_load()
+        for account, created in result.accounts:
+            if created:
+                self.stdout.write(f"Created the demo account {account.email}.")
+        if result.plan_created:
+            version = result.plan.versions.latest_first().first()
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Created the demo plan {result.plan.slug!r}, published as version {version.number}, "
+                    "with unpublished draft changes."
+                )
+            )
+        else:
+            self.stdout.write(f"The demo plan {result.plan.slug!r} already exists; left it as it is.")
+        self.stdout.write(result.sign_ins())

@@ -85,7 +85,8 @@ def parse_markdown(text: str) -> ParsedPlan:
     preamble = lines[: headings[0].start]
     title = description = ""
     first_section = 0
-    if len(headings) > 1 and headings[0].level < min(h.level for h in headings[1:]):
+    others = [h for h in headings[1:] if not is_references_title(NUMBER_PREFIX_RE.sub("", h.text))]
+    if others and headings[0].level < min(h.level for h in others):
         title = headings[0].text
         description = _trim_blank_lines([*preamble, *body_of(0)])
         first_section = 1

@@ -32,19 +32,36 @@ PAGE_NUMBER_RE = re.compile(r"^\d{1,4}$")
 # Words after which "full- " is a suspended hyphen ("full- and part-time"), not a broken word.
 _SUSPENDED_NEXT = r"(?:and|or|nor|to|und)\b"
 _LETTER = r"[^\W\d_]"
-# "as- pects" as left by PDF extraction: a word fragment, a hyphen, one space, a lower-case fragment.
-_INLINE_BREAK_RE = re.compile(rf"(?<={_LETTER})- (?!{_SUSPENDED_NEXT})(?=[a-zà-ÿ])")
+# "as- pects" as left by PDF extraction: a word, a hyphen, one space, a lower-case fragment.
+_INLINE_BREAK_RE = re.compile(rf"({_LETTER}+)- (?!{_SUSPENDED_NEXT})([a-zà-ÿ]{_LETTER}*)")
+_LINE_END_BREAK_RE = re.compile(rf"({_LETTER}+)-$")
+_HYPHENATED_RE = re.compile(rf"{_LETTER}+(?:-{_LETTER}+)+")
 
 
-def mend_hyphenation(text: str) -> str:
+def hyphenated_words(text: str) -> frozenset[str]:
+    """The hyphenated words a text spells in full (`decision-making`), lower case."""
+    return frozenset(word.lower() for word in _HYPHENATED_RE.findall(text))
+
+
+def _mend(left: str, right: str, hyphenated: frozenset[str]) -> str:
+    # A compound the document spells with a hyphen elsewhere keeps it; any other break is a word split.
+    last_part = left.rsplit("-", 1)[-1]
+    first_part = re.match(rf"{_LETTER}*", right).group()
+    if f"{last_part}-{first_part}".lower() in hyphenated:
+        return f"{left}-{right}"
+    return left + right
+
+
+def mend_hyphenation(text: str, hyphenated: frozenset[str] = frozenset()) -> str:
     """Join words split by a hyphen and a space (`indi- vidual` → `individual`).
 
-    Suspended hyphens (`full- and part-time`, `long- or short-term`) are kept.
+    Suspended hyphens (`full- and part-time`, `long- or short-term`) are kept, and so is
+    the hyphen of a compound found in `hyphenated` (see hyphenated_words).
     """
-    return _INLINE_BREAK_RE.sub("", text)
+    return _INLINE_BREAK_RE.sub(lambda m: _mend(m.group(1), m.group(2), hyphenated), text)
 
 
-def join_lines(lines: list[str]) -> str:
+def join_lines(lines: list[str], hyphenated: frozenset[str] = frozenset()) -> str:
     """One paragraph from wrapped lines; list items keep their own line."""
     out: list[str] = []
     for raw in lines:
@@ -54,15 +71,17 @@ def join_lines(lines: list[str]) -> str:
             continue
         previous = out[-1]
         # "indi-" at a line end followed by "vidual": one word (unless "full-" + "and part-time").
-        broken_word = re.search(rf"{_LETTER}-$", previous) and re.match(r"[a-zà-ÿ]", line)
-        if broken_word and not re.match(_SUSPENDED_NEXT, line):
-            out[-1] = previous[:-1] + line
+        broken = _LINE_END_BREAK_RE.search(previous)
+        if broken and re.match(r"[a-zà-ÿ]", line) and not re.match(_SUSPENDED_NEXT, line):
+            word, _, rest = line.partition(" ")
+            joined = _mend(broken.group(1), word, hyphenated)
+            out[-1] = previous[: broken.start()] + joined + (f" {rest}" if rest else "")
         else:
             out[-1] = f"{previous} {line}"
-    return "\n".join(mend_hyphenation(line) for line in out)
+    return "\n".join(mend_hyphenation(line, hyphenated) for line in out)
 
 
-def paragraphs_to_markdown(lines: list[str]) -> str:
+def paragraphs_to_markdown(lines: list[str], hyphenated: frozenset[str] = frozenset()) -> str:
     """Blank-line separated paragraphs of wrapped lines, as Markdown paragraphs."""
     paragraphs: list[list[str]] = [[]]
     for line in lines:
@@ -71,7 +90,7 @@ def paragraphs_to_markdown(lines: list[str]) -> str:
                 paragraphs[-1].append(line)
         elif paragraphs[-1]:
             paragraphs.append([])
-    return "\n\n".join(join_lines(p) for p in paragraphs if p)
+    return "\n\n".join(join_lines(p, hyphenated) for p in paragraphs if p)
 
 
 def _successors(current: list[int]) -> set[tuple[int, ...]]:
@@ -124,6 +143,13 @@ class _TextParser:
             return None  # the next item of a numbered list ("1. Start", "2. Continue")
         return number, title
 
+    def is_contents_over(self, line: str) -> bool:
+        """Whether `line` is a heading 1 after headings that all had no text: a table of contents."""
+        if not self.forest or any(line.strip() for _, lines in self.bodies for line in lines):
+            return False
+        match = HEADING_RE.match(line)
+        return bool(match and match.group(1) == "1" and _looks_like_heading(match.group(2)))
+
     def open_section(self, number: tuple[int, ...], title: str) -> None:
         self.numbers = list(number)
         self.last_list_number = None
@@ -145,6 +171,11 @@ class _TextParser:
             self.current.append("")
             return
         heading = self.heading_of(stripped)
+        if heading is None and self.is_contents_over(stripped):
+            # What came so far was a table of contents; the document starts again at 1.
+            self.forest, self.stack, self.numbers, self.bodies = [], [], [], []
+            self.last_list_number = None
+            heading = self.heading_of(stripped)
         if heading is not None:
             self.open_section(*heading)
             self.previous_line = ""
@@ -167,15 +198,16 @@ def parse_text(text: str) -> ParsedPlan:
         parser.feed(line)
     if not parser.forest:
         raise PlanImportError(NO_HEADINGS)
+    hyphenated = hyphenated_words(text)
     for section, lines in parser.bodies:
-        section.body = paragraphs_to_markdown(lines)
+        section.body = paragraphs_to_markdown(lines, hyphenated)
     title, description = title_from_preamble([" ".join(line.split()) for line in parser.preamble])
     parsed = ParsedPlan(
         format="text",
         sections=parser.forest,
         references=parse_reference_lines(parser.reference_lines),
         title=title,
-        description=paragraphs_to_markdown(description.split("\n")) if description else "",
+        description=paragraphs_to_markdown(description.split("\n"), hyphenated) if description else "",
     )
     add_missing_references(parsed)
     return parsed

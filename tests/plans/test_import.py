@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import textwrap
 from datetime import date
 from decimal import Decimal
 from io import StringIO
@@ -160,6 +161,20 @@ def test_text_mends_words_broken_by_hyphens_but_keeps_suspended_hyphens():
 )
 def test_mend_hyphenation(pdf, mended):
     assert mend_hyphenation(pdf) == mended
+
+
+def test_compounds_the_document_spells_with_a_hyphen_keep_it():
+    text = (
+        "1 Leadership\nWe share decision-making. Leadership and decision-\nmaking roles, and decision- making\n"
+        "bodies, are open to every indi-\nvidual.\n"
+    )
+
+    (section,) = plan_parse(text).sections
+
+    assert section.body == (
+        "We share decision-making. Leadership and decision-making roles, and decision-making bodies, "
+        "are open to every individual."
+    )
 
 
 @pytest.mark.django_db
@@ -622,3 +637,39 @@ def test_command_refuses_a_missing_file(tmp_path):
         call_command("import_plan", str(tmp_path / "nowhere.txt"), "--slug", "new")
 
     assert not Plan.objects.exists()
+
+
+def test_text_table_of_contents_is_skipped():
+    text = (
+        "Our plan\nContents\n1 Introduction ........ 2\n2 Definitions ........ 3\n2.1 Diversity ........ 3\n\n"
+        "1 Introduction\nWhy.\n\n2 Definitions\nWords.\n\n2.1 Diversity\nPeople.\n"
+    )
+
+    parsed = plan_parse(text)
+
+    assert parsed.title == "Our plan"
+    assert [(s.title, s.body) for s in parsed.walk()] == [
+        ("Introduction", "Why."),
+        ("Definitions", "Words."),
+        ("Diversity", "People."),
+    ]
+
+
+def test_seed_rewrapped_as_a_pdf_gives_the_same_sections():
+    path = seed_file()
+    if not path.exists():
+        pytest.skip(f"The seed file {path} is not here (set DEI_SEED_DIR to the folder holding it).")
+    original = path.read_text(encoding="utf-8")
+    rewrapped = "\n\n".join("\n".join(textwrap.wrap(p, 64, break_on_hyphens=False)) for p in original.split("\n\n"))
+
+    assert [(s.title, s.body) for s in plan_parse(rewrapped).walk()] == [
+        (s.title, s.body) for s in plan_parse(original).walk()
+    ]
+
+
+def test_markdown_title_heading_with_references_at_the_same_level():
+    parsed = plan_parse("# Plan\n\n## Introduction\nText [1].\n\n# References\n\n[1] Code of Conduct\n")
+
+    assert parsed.title == "Plan"
+    assert [s.title for s in parsed.sections] == ["Introduction"]
+    assert [(r.label, r.text) for r in parsed.references] == [("1", "Code of Conduct")]

@@ -121,7 +121,10 @@ def plan_import(
             plan = Plan.objects.create(slug=slug, title=title, description=parsed.description, visibility=visibility)
             _create_sections(plan, parsed.sections, None, user)
             _create_references(plan, parsed, user)
-    except IntegrityError:
-        # Another import took the slug between the check and the insert.
-        raise PlanImportError(f"A plan with the slug {slug!r} already exists; choose another slug.") from None
+    except IntegrityError as error:
+        if Plan.objects.filter(slug=slug).exists():
+            # Another import took the slug between the check and the insert.
+            raise PlanImportError(f"A plan with the slug {slug!r} already exists; choose another slug.") from None
+        first_line = str(error).strip().split("\n", 1)[0]
+        raise PlanImportError(f"The plan could not be saved: {first_line}") from None
     return plan

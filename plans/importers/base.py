@@ -92,6 +92,7 @@ def is_references_title(title: str) -> bool:
 
 # `[1] citation text, URL`, also as a Markdown list item or link definition (`[1]: url`).
 REFERENCE_LINE_RE = re.compile(r"^\s*(?:[-*+]\s+)?\\?\[(\w[\w.-]{0,19})\\?\]:?(?:\s+(.*))?$")
+NUMBERED_REFERENCE_LINE_RE = re.compile(r"^(\d{1,4})[.)]\s+(.*)$")
 _URL_AT_END_RE = re.compile(r"<?(https?://[^\s<>]+?)>?[.,;]?$")
 _URL_BREAK_ENDINGS = ("/", "-", ".", "_", "=", "?", "&", "#", "%", "~")
 MISSING_TEXT_PLACEHOLDER = "(citation to be added)"  # what version_markdown writes for a missing one
@@ -120,16 +121,20 @@ def split_citation(text: str) -> tuple[str, str]:
 
 
 def parse_reference_lines(lines: list[str]) -> list[ParsedReference]:
-    """Entries of a reference list: a line starting `[label]` opens one, following lines continue it.
+    """Entries of a reference list: a line starting `[label]` (or `1.`) opens one, following lines continue it.
 
     Lines before the first entry are ignored. A URL broken across lines is put back together.
     """
     entries: list[tuple[str, list[str]]] = []
+    # Lists numbered `1. citation` instead of `[1] citation` are read the same way.
+    entry_re = REFERENCE_LINE_RE
+    if not any(REFERENCE_LINE_RE.match(line) for line in lines):
+        entry_re = NUMBERED_REFERENCE_LINE_RE
     for raw in lines:
         line = raw.strip()
         if not line:
             continue
-        match = REFERENCE_LINE_RE.match(line)
+        match = entry_re.match(line)
         if match:
             entries.append((match.group(1), [match.group(2) or ""]))
         elif entries:

@@ -196,6 +196,17 @@ def test_text_unnumbered_references_heading_and_missing_citations():
     assert [(r.label, r.text) for r in parsed.references] == [("1", "Code of Conduct"), ("3", "")]
 
 
+def test_text_reference_list_numbered_without_brackets():
+    parsed = plan_parse(
+        "1 Scope\nAs in [2].\n\n2 References\n1. Code of Conduct\n2. A report,\nhttps://example.org/r\n"
+    )
+
+    assert [(r.label, r.text, r.url) for r in parsed.references] == [
+        ("1", "Code of Conduct", ""),
+        ("2", "A report", "https://example.org/r"),
+    ]
+
+
 @pytest.mark.parametrize(
     "prose",
     [

@@ -6,6 +6,7 @@ from plans.views.health import healthz
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("", include("accounts.urls")),
     path("healthz", healthz, name="healthz"),
     path("", include("plans.urls")),
 ]

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "simple_history",
     "template_partials",
     "plans",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -45,6 +46,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.RequireMFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -124,9 +126,24 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
-ACCOUNT_ADAPTER = "plans.adapters.AccountAdapter"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 OPEN_SIGNUP = env_bool("DJANGO_OPEN_SIGNUP", False)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Two-factor authentication is required of admins, editors and publishers (accounts.middleware).
+# DJANGO_REQUIRE_MFA=false turns the requirement off, for local demos only; the test settings
+# turn it off too, and the tests of the requirement turn it back on with the `settings` fixture.
+REQUIRE_MFA = env_bool("DJANGO_REQUIRE_MFA", True)
+# allauth's rate limits are on with their defaults (failed sign-ins: 10 a minute per address and
+# 5 in 5 minutes per account; password resets, sign-ups, email changes...). They count per client
+# IP: behind a reverse proxy set DJANGO_TRUSTED_PROXY_COUNT to the number of proxies in front of
+# the portal (ALLAUTH_TRUSTED_PROXY_COUNT, read from X-Forwarded-For), or every visitor shares the
+# proxy's address and one person's failures lock everyone out.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(env_str("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[DEI Plan Portal] "
+# Invitations (accounts app): how long a link works, and the address links in emails point to
+# when no request tells (management commands).
+INVITATION_EXPIRY_DAYS = int(env_str("DJANGO_INVITATION_EXPIRY_DAYS", "7"))
+PORTAL_URL = env_str("DJANGO_PORTAL_URL", "http://localhost:8000")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

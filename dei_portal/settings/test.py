@@ -12,3 +12,8 @@ STORAGES = {
 }
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Two-factor authentication is not required in tests by default, so tests can act as editors
+# with client.force_login. tests/accounts turns it on with the `settings` fixture
+# (settings.REQUIRE_MFA = True) to test the requirement itself.
+REQUIRE_MFA = False

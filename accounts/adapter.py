@@ -1,4 +1,4 @@
-"""django-allauth adapter: sign-up is closed unless the deployment opens it."""
+"""django-allauth adapter: people join by invitation; sign-up is closed unless the deployment opens it."""
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings

@@ -1,0 +1,65 @@
+"""Forms of the accounts pages."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model, password_validation
+
+from plans.models import Plan, Role
+
+from .models import InvitationRole
+
+ROLE_OR_NONE = [(Role.EDITOR, "Editor"), (Role.PUBLISHER, "Publisher"), ("", "No role (remove from this plan)")]
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label="Email address", help_text="The invitation link is sent to this address.")
+    plan = forms.ModelChoiceField(queryset=Plan.objects.all(), label="Plan", empty_label=None)
+    role = forms.ChoiceField(
+        choices=InvitationRole.choices,
+        initial=InvitationRole.EDITOR,
+        label="Role",
+        help_text="Editors change the working draft; publishers also publish versions; collaborators only "
+        "read members-only plans. Editors and publishers must set up two-factor authentication.",
+    )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=ROLE_OR_NONE, required=False, label="Role")
+
+
+class NewAccountForm(forms.Form):
+    """Choose a password for an account created from an invitation. Django's password validators apply."""
+
+    password1 = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label="Password (again)",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", "The two passwords differ. Type the same password twice.")
+        elif first:
+            user = get_user_model()(email=self.email, username=self.email)
+            try:
+                password_validation.validate_password(first, user=user)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(required=False, label="Search by email")

@@ -1,0 +1,225 @@
+"""Invitations: sent by email, expire, work once, create an account or need a sign-in; bad links change nothing."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from http import HTTPStatus
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import AuditAction, AuditLogEntry, Invitation, InvitationRole
+from accounts.services import InvitationError, invitation_accept, invitation_create, invitation_url
+from plans.models import PlanRole, Role
+
+User = get_user_model()
+NEW_PASSWORD = "Blue-heron-42-sings"
+
+
+@pytest.fixture
+def invite(plan, admin_user):
+    def make(email="newcomer@example.org", role=InvitationRole.EDITOR, **kwargs):
+        return invitation_create(email=email, plan=plan, role=role, invited_by=admin_user, **kwargs)
+
+    return make
+
+
+def link_from_mail(message) -> str:
+    return re.search(r"https?://\S+/invitations/\S+/", message.body).group(0)
+
+
+def path_of(invitation) -> str:
+    return reverse("accounts:invitation_accept", kwargs={"key": invitation.key})
+
+
+def test_invitation_email_has_plain_text_and_html_parts_with_the_link(invite, plan):
+    invitation = invite()
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["newcomer@example.org"]
+    assert plan.title in message.subject
+    assert message.content_subtype == "plain"
+    assert invitation_url(invitation.key) in message.body
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html"
+    assert invitation_url(invitation.key) in html
+
+
+def test_only_the_hash_of_the_key_is_stored(invite):
+    invitation = invite()
+    stored = Invitation.objects.get(pk=invitation.pk)
+    assert invitation.key not in stored.key_hash
+    assert len(stored.key_hash) == 64
+
+
+def test_invitation_expires_after_seven_days_by_default(invite):
+    invitation = invite()
+    assert invitation.expires_at - invitation.created_at == timedelta(days=7)
+
+
+def test_new_person_sets_a_password_and_gets_the_role(client, invite, plan):
+    invitation = invite()
+    response = client.get(path_of(invitation))
+    assert response.status_code == HTTPStatus.OK
+    assert b"Choose a password" in response.content
+
+    response = client.post(path_of(invitation), {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == f"/plans/{plan.slug}/edit/"
+    user = User.objects.get(email="newcomer@example.org")
+    assert user.check_password(NEW_PASSWORD)
+    assert EmailAddress.objects.filter(user=user, email="newcomer@example.org", verified=True, primary=True).exists()
+    assert PlanRole.objects.get(plan=plan, user=user).role == Role.EDITOR
+    assert int(client.session["_auth_user_id"]) == user.pk
+    invitation.refresh_from_db()
+    assert invitation.accepted_by == user
+    assert invitation.status == "accepted"
+
+
+def test_the_link_in_the_email_works(client, invite):
+    invite()
+    link = link_from_mail(mail.outbox[0])
+    path = "/" + link.split("://", 1)[1].split("/", 1)[1]
+    assert client.get(path).status_code == HTTPStatus.OK
+
+
+def test_weak_password_is_refused_and_nothing_is_created(client, invite):
+    invitation = invite()
+    response = client.post(path_of(invitation), {"password1": "password", "password2": "password"})
+    assert response.status_code == HTTPStatus.OK
+    assert b"too common" in response.content
+    assert not User.objects.filter(email="newcomer@example.org").exists()
+
+
+def test_different_passwords_are_refused(client, invite):
+    invitation = invite()
+    response = client.post(path_of(invitation), {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD + "x"})
+    assert response.status_code == HTTPStatus.OK
+    assert not User.objects.filter(email="newcomer@example.org").exists()
+
+
+def test_a_link_works_only_once(client, invite):
+    invitation = invite()
+    client.post(path_of(invitation), {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    client.logout()
+    response = client.get(path_of(invitation))
+    assert response.status_code == HTTPStatus.GONE
+    assert b"already been used" in response.content
+    response = client.post(path_of(invitation), {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert response.status_code == HTTPStatus.GONE
+    assert User.objects.filter(email="newcomer@example.org").count() == 1
+
+
+def test_accepting_twice_through_the_service_is_refused(invite, make_user):
+    invitation = invite(email="member@example.org")
+    member = make_user("member@example.org")
+    invitation_accept(invitation=invitation, user=member)
+    stale = Invitation.objects.get(pk=invitation.pk)
+    stale.accepted_at = None  # as if loaded before the first acceptance
+    with pytest.raises(InvitationError):
+        invitation_accept(invitation=stale, user=member)
+
+
+def test_expired_link_shows_a_clear_page_and_creates_nothing(client, invite):
+    invitation = invite()
+    now = timezone.now()
+    Invitation.objects.filter(pk=invitation.pk).update(
+        created_at=now - timedelta(days=7, seconds=1), expires_at=now - timedelta(seconds=1)
+    )
+    response = client.get(path_of(invitation))
+    assert response.status_code == HTTPStatus.GONE
+    assert b"expired" in response.content
+    response = client.post(path_of(invitation), {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert response.status_code == HTTPStatus.GONE
+    assert not User.objects.filter(email="newcomer@example.org").exists()
+
+
+def test_unknown_link_is_not_found(client, invite):
+    invite()
+    response = client.get(reverse("accounts:invitation_accept", kwargs={"key": "not-a-real-key"}))
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert b"not valid" in response.content
+
+
+def test_withdrawn_invitation_no_longer_works(admin_client, client, invite):
+    invitation = invite()
+    response = admin_client.post(reverse("accounts:invitation_withdraw", kwargs={"pk": invitation.pk}))
+    assert response.status_code == HTTPStatus.FOUND
+    response = client.get(path_of(invitation))
+    assert response.status_code == HTTPStatus.GONE
+    assert b"withdrawn" in response.content
+
+
+def test_a_new_invitation_replaces_the_pending_one(invite):
+    first = invite()
+    second = invite(role=InvitationRole.PUBLISHER)
+    first.refresh_from_db()
+    assert first.status == "revoked"
+    assert second.status == "pending"
+
+
+def test_existing_account_must_sign_in_first(client, invite, make_user):
+    make_user("newcomer@example.org")
+    invitation = invite()
+    response = client.get(path_of(invitation))
+    assert response.status_code == HTTPStatus.OK
+    assert b"Sign in to accept" in response.content
+    assert f"next={path_of(invitation)}".encode() in response.content
+    # No account is created and no password can be set through the link.
+    client.post(path_of(invitation), {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert User.objects.filter(email="newcomer@example.org").count() == 1
+    assert not User.objects.get(email="newcomer@example.org").check_password(NEW_PASSWORD)
+
+
+def test_signed_in_invitee_confirms_and_gets_the_role(client, invite, make_user, plan):
+    person = make_user("newcomer@example.org")
+    invitation = invite(role=InvitationRole.PUBLISHER)
+    client.force_login(person)
+    assert client.get(path_of(invitation)).status_code == HTTPStatus.OK
+    response = client.post(path_of(invitation))
+    assert response.status_code == HTTPStatus.FOUND
+    assert PlanRole.objects.get(plan=plan, user=person).role == Role.PUBLISHER
+
+
+def test_mismatched_email_is_refused_and_nothing_changes(client, invite, make_user, plan):
+    someone_else = make_user("someone.else@example.org")
+    invitation = invite()
+    client.force_login(someone_else)
+    assert client.get(path_of(invitation)).status_code == HTTPStatus.FORBIDDEN
+    response = client.post(path_of(invitation))
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert b"another email address" in response.content
+    assert not PlanRole.objects.filter(plan=plan).exists()
+    invitation.refresh_from_db()
+    assert invitation.status == "pending"
+
+
+def test_collaborator_invitation_gives_an_account_without_a_plan_role(client, invite, plan):
+    invitation = invite(role=InvitationRole.COLLABORATOR)
+    response = client.post(path_of(invitation), {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert response.status_code == HTTPStatus.FOUND
+    user = User.objects.get(email="newcomer@example.org")
+    assert not PlanRole.objects.filter(user=user).exists()
+
+
+def test_accepting_never_lowers_a_role(invite, make_user, plan):
+    chair = make_user("chair@example.org", plan=plan, role=Role.PUBLISHER)
+    invitation = invite(email="chair@example.org", role=InvitationRole.EDITOR)
+    invitation_accept(invitation=invitation, user=chair)
+    assert PlanRole.objects.get(plan=plan, user=chair).role == Role.PUBLISHER
+
+
+def test_invitation_events_are_audited(client, invite, admin_user, plan):
+    invitation = invite()
+    client.post(path_of(invitation), {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    actions = list(AuditLogEntry.objects.order_by("id").values_list("action", "actor_email", "subject_email"))
+    assert (AuditAction.INVITATION_SENT, admin_user.email, "newcomer@example.org") in actions
+    assert (AuditAction.ACCOUNT_CREATED, "", "newcomer@example.org") in actions
+    assert (AuditAction.ROLE_GRANTED, admin_user.email, "newcomer@example.org") in actions
+    assert (AuditAction.INVITATION_ACCEPTED, "newcomer@example.org", "newcomer@example.org") in actions

@@ -1,0 +1,127 @@
+"""Two-factor authentication is required of admins, editors and publishers (accounts.middleware)."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+import pytest
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+
+from plans.models import Role
+
+from .conftest import totp_code
+
+SETUP_URL = "/accounts/2fa/totp/activate/"
+
+
+def test_setup_url_is_allauths():
+    assert reverse("mfa_activate_totp") == SETUP_URL
+
+
+@pytest.mark.parametrize("role", [Role.EDITOR, Role.PUBLISHER])
+def test_editor_without_totp_is_sent_to_setup_from_every_page(require_mfa, client, make_user, plan, role):
+    person = make_user(plan=plan, role=role)
+    client.force_login(person)
+    for path in ["/", plan.get_absolute_url(), reverse("account_email"), reverse("account_change_password")]:
+        response = client.get(path)
+        assert response.status_code == HTTPStatus.FOUND, path
+        assert response["Location"] == SETUP_URL
+
+
+def test_admin_without_totp_is_sent_to_setup(require_mfa, client, make_user):
+    client.force_login(make_user(is_staff=True))
+    response = client.get(reverse("accounts:people"))
+    assert response["Location"] == SETUP_URL
+    assert client.get("/admin/")["Location"] == SETUP_URL
+
+
+def test_setup_pages_sign_out_and_static_stay_reachable(require_mfa, client, editor, reauthenticate):
+    client.force_login(editor)
+    reauthenticate(client)
+    assert client.get(reverse("mfa_index")).status_code == HTTPStatus.OK
+    response = client.get(SETUP_URL)
+    assert response.status_code == HTTPStatus.OK
+    assert b"Authenticator secret" in response.content
+    assert client.get("/static/css/portal.css").status_code == HTTPStatus.OK
+    assert client.get(reverse("healthz")).status_code == HTTPStatus.OK
+    response = client.post(reverse("account_logout"))
+    assert response.status_code == HTTPStatus.FOUND
+    assert "_auth_user_id" not in client.session
+
+
+def test_setting_up_totp_through_the_page_lifts_the_block(require_mfa, client, editor, reauthenticate):
+    client.force_login(editor)
+    reauthenticate(client)
+    page = client.get(SETUP_URL)
+    secret = page.context["form"].secret
+    response = client.post(SETUP_URL, {"code": totp_code(secret)})
+    assert response.status_code == HTTPStatus.FOUND, response.content
+    assert client.get("/").status_code == HTTPStatus.OK
+
+
+def test_after_setup_the_page_links_back_to_where_they_were_going(require_mfa, client, editor, plan, reauthenticate):
+    client.force_login(editor)
+    reauthenticate(client)
+    client.get(plan.get_absolute_url())
+    secret = client.get(SETUP_URL).context["form"].secret
+    response = client.post(SETUP_URL, {"code": totp_code(secret)}, follow=True)
+    assert f'href="{plan.get_absolute_url()}"'.encode() in response.content
+
+
+def test_reauthentication_page_stays_reachable(require_mfa, client, editor):
+    client.force_login(editor)
+    response = client.get(SETUP_URL)
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    assert client.get(response["Location"]).status_code == HTTPStatus.OK
+
+
+def test_editor_with_totp_is_not_blocked(require_mfa, client, editor, add_totp):
+    add_totp(editor)
+    client.force_login(editor)
+    assert client.get("/").status_code == HTTPStatus.OK
+
+
+def test_collaborator_needs_no_totp(require_mfa, client, make_user):
+    client.force_login(make_user())
+    assert client.get("/").status_code == HTTPStatus.OK
+
+
+def test_requirement_starts_as_soon_as_a_role_is_given(require_mfa, client, make_user, plan, admin_user):
+    from accounts.services import plan_role_set
+
+    person = make_user()
+    client.force_login(person)
+    assert client.get("/").status_code == HTTPStatus.OK
+    plan_role_set(plan=plan, user=person, role=Role.EDITOR, by=admin_user)
+    assert client.get("/")["Location"] == SETUP_URL
+
+
+def test_switched_off_by_the_setting(settings, client, editor):
+    settings.REQUIRE_MFA = False
+    client.force_login(editor)
+    assert client.get("/").status_code == HTTPStatus.OK
+
+
+def test_htmx_requests_are_told_to_load_the_setup_page(require_mfa, client, editor):
+    client.force_login(editor)
+    response = client.get("/", headers={"HX-Request": "true"})
+    assert response["HX-Redirect"] == SETUP_URL
+
+
+def _workspace_path(plan) -> str:
+    path = f"/plans/{plan.slug}/edit/"
+    try:
+        resolve(path)
+    except (Resolver404, NoReverseMatch):
+        pytest.skip("The workspace (/plans/<slug>/edit/) is not there yet.")
+    return path
+
+
+def test_editor_without_mfa_cannot_edit_and_with_mfa_can(require_mfa, client, editor, plan, add_totp):
+    path = _workspace_path(plan)
+    client.force_login(editor)
+    response = client.get(path)
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == SETUP_URL
+    add_totp(editor)
+    assert client.get(path).status_code == HTTPStatus.OK

@@ -104,7 +104,11 @@ def version_export(version: PlanVersion) -> dict[str, Any]:
     snapshot = version.snapshot
     return {
         "schema": snapshot.get("schema", SCHEMA_VERSION),
-        "plan": {"slug": version.plan.slug, "title": snapshot["plan"]["title"]},
+        "plan": {
+            "slug": version.plan.slug,
+            "title": snapshot["plan"]["title"],
+            "description": snapshot["plan"].get("description", ""),
+        },
         "version": version.number,
         "published_at": version.published_at.isoformat(),
         "notes": version.notes,

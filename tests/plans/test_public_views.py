@@ -134,7 +134,7 @@ def test_version_list_shows_every_version_with_notes(client, published_plan):
 
 def test_json_export_has_the_documented_shape(client, published_plan):
     data = client.get(f"/plans/{published_plan.slug}/v/1.0.json").json()
-    assert data["plan"] == {"slug": "test-plan", "title": "Test plan"}
+    assert data["plan"] == {"slug": "test-plan", "title": "Test plan", "description": "A plan for tests."}
     assert data["version"] == "1.0"
     assert data["notes"] == "First version."
     assert data["published_at"]

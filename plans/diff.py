@@ -444,6 +444,8 @@ class SectionChange:
     fields: list[FieldChange] = field(default_factory=list)
     old_anchor: str | None = None
     new_anchor: str | None = None
+    old_id: Any = None  # the node's id in each snapshot, when it has one
+    new_id: Any = None
 
     @property
     def number(self) -> str:
@@ -629,6 +631,8 @@ def _section_change(
         fields=fields or [],
         old_anchor=old.section.get("anchor") if old else None,
         new_anchor=new.section.get("anchor") if new else None,
+        old_id=old.section.get("id") if old else None,
+        new_id=new.section.get("id") if new else None,
     )
 
 

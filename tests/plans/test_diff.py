@@ -282,6 +282,7 @@ def test_node_moved_and_edited():
     diff = diff_snapshots(snapshot(base_sections()), snapshot(new))
     assert summary(diff) == [(Status.CHANGED, True, "2.2", "3.1", "Equity")]
     change = diff.sections[0]
+    assert (change.old_id, change.new_id) == (4, 4)
     assert change.labels == ["Moved from 2.2 to 3.1", "Changed"]
     assert _changes(change.fields[0].html) == "Fair access <ins>and support </ins>for all."
 

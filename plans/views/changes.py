@@ -1,0 +1,207 @@
+"""What changed: two published versions compared (public), and the draft's unpublished changes (committee).
+
+Both pages show the same structured diff (plans.diff.diff_snapshots) through the same
+include, templates/plans/includes/_snapshot_diff.html.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.http import condition, require_safe
+
+from ..diff import diff_snapshots
+from ..models import Plan, PlanVersion, Visibility
+from ..snapshot import plan_snapshot
+from .public import get_readable_plan
+from .workspace.access import workspace_view
+
+# Bump when the diff's HTML changes, so that cached comparisons are rendered again.
+DIFF_HTML_VERSION = 1
+VERSION_NUMBER_PARAM_MAX = 9  # "9999.9999" at most, as the URL converter allows
+
+
+def _version_key(number: str) -> tuple[int, int] | None:
+    """(major, minor) of "1.2", or None if it is not a version number."""
+    major, _, minor = number.partition(".")
+    if not (major.isdigit() and minor.isdigit()) or len(number) > VERSION_NUMBER_PARAM_MAX:
+        return None
+    return int(major), int(minor)
+
+
+@dataclass
+class _Comparison:
+    plan: Plan
+    versions: list[PlanVersion]  # every version of the plan, newest first, without snapshots
+    old: PlanVersion
+    new: PlanVersion
+
+
+def _resolve(request: HttpRequest, slug: str, from_number: str, to_number: str) -> _Comparison:
+    """The plan and both versions, once per request (the ETag check and the view share it).
+
+    Two queries whatever the plan's size or number of versions: the plan, and its versions
+    without their snapshots. 404 for a plan the requester may not read or a missing version.
+    """
+    memo = request.__dict__.setdefault("_plan_comparisons", {})
+    key = (slug, from_number, to_number)
+    if key not in memo:
+        plan = get_readable_plan(request, slug)
+        versions = list(plan.versions.latest_first().defer("snapshot"))
+        by_number = {(v.major, v.minor): v for v in versions}
+        old = by_number.get(_version_key(from_number))
+        new = by_number.get(_version_key(to_number))
+        if old is None or new is None:
+            raise Http404("No such version.")
+        for version in versions:
+            version.plan = plan  # already loaded; spares a query per version
+        memo[key] = _Comparison(plan=plan, versions=versions, old=old, new=new)
+    return memo[key]
+
+
+def _compare_etag(request: HttpRequest, slug: str, from_number: str, to_number: str) -> str | None:
+    try:
+        found = _resolve(request, slug, from_number, to_number)
+    except Http404:
+        return None
+    # The page shows who is signed in, so signed-in and anonymous copies differ.
+    audience = f"u{request.user.pk}" if request.user.is_authenticated else "anon"
+    return f'"cmp-{found.old.content_hash[:12]}-{found.new.content_hash[:12]}-{found.old.pk}-{found.new.pk}-{audience}"'
+
+
+def _compare_last_modified(request: HttpRequest, slug: str, from_number: str, to_number: str):
+    try:
+        found = _resolve(request, slug, from_number, to_number)
+    except Http404:
+        return None
+    return max(found.old.published_at, found.new.published_at)
+
+
+def render_snapshot_diff(
+    old: dict,
+    new: dict,
+    *,
+    old_url: str | None = None,
+    new_url: str | None = None,
+    old_label: str = "",
+    new_label: str = "",
+) -> SafeString:
+    """The structured diff of two snapshots as HTML (the _snapshot_diff.html include).
+
+    `old_url` / `new_url`: pages where the old / new sections can be read, named by
+    `old_label` / `new_label` ("version 1.0"); each change links to its section there
+    by anchor. Headings start at <h2>.
+    """
+    context = {
+        "diff": diff_snapshots(old, new),
+        "old_url": old_url,
+        "new_url": new_url,
+        "old_label": old_label,
+        "new_label": new_label,
+    }
+    # A rendered template: every value in it is autoescaped.
+    return mark_safe(render_to_string("plans/includes/_snapshot_diff.html", context))  # noqa: S308
+
+
+def _render_version_diff(plan: Plan, old: PlanVersion, new: PlanVersion) -> SafeString:
+    """The diff of two published versions; they never change, so it is cached once rendered."""
+    key = f"plans:compare-html:{DIFF_HTML_VERSION}:{old.pk}:{old.content_hash}:{new.pk}:{new.content_hash}"
+    html = cache.get(key)
+    if html is None:
+        snapshots = dict(PlanVersion.objects.filter(pk__in={old.pk, new.pk}).values_list("pk", "snapshot"))
+        html = render_snapshot_diff(
+            snapshots[old.pk],
+            snapshots[new.pk],
+            old_url=reverse("plans:version_detail", kwargs={"slug": plan.slug, "number": old.number}),
+            new_url=reverse("plans:version_detail", kwargs={"slug": plan.slug, "number": new.number}),
+            old_label=f"version {old.number}",
+            new_label=f"version {new.number}",
+        )
+        cache.set(key, str(html), timeout=None)
+    return mark_safe(html)  # noqa: S308 -- rendered by render_snapshot_diff above, autoescaped
+
+
+@require_safe
+@condition(etag_func=_compare_etag, last_modified_func=_compare_last_modified)
+def compare(request: HttpRequest, slug: str, from_number: str, to_number: str) -> HttpResponse:
+    """What changed between two published versions of a plan (public, for readers of the plan)."""
+    found = _resolve(request, slug, from_number, to_number)
+    plan, old, new = found.plan, found.old, found.new
+    response = render(
+        request,
+        "plans/compare.html",
+        {
+            "plan": plan,
+            "old": old,
+            "new": new,
+            "versions": found.versions,
+            "backwards": (old.major, old.minor) > (new.major, new.minor),
+            "same": old.pk == new.pk,
+            "diff_html": _render_version_diff(plan, old, new),
+        },
+    )
+    # Both versions are immutable, so the comparison never changes either.
+    patch_cache_control(response, max_age=settings.PUBLISHED_VERSION_MAX_AGE)
+    if plan.visibility == Visibility.PUBLIC and not request.user.is_authenticated:
+        patch_cache_control(response, public=True)
+    else:
+        patch_cache_control(response, private=True)
+    return response
+
+
+@require_safe
+def compare_pick(request: HttpRequest, slug: str) -> HttpResponse:
+    """The form that picks two versions (?from=1.0&to=1.1): sends to their comparison page."""
+    plan = get_readable_plan(request, slug)
+    from_number, to_number = request.GET.get("from", ""), request.GET.get("to", "")
+    versions = list(plan.versions.latest_first().defer("snapshot"))
+    numbers = {v.number for v in versions}
+    if from_number in numbers and to_number in numbers:
+        return redirect("plans:compare", slug=plan.slug, from_number=from_number, to_number=to_number)
+    if len(versions) >= 2 and not (from_number or to_number):
+        # No choice yet: the latest version against the one before it.
+        return redirect("plans:compare", slug=plan.slug, from_number=versions[1].number, to_number=versions[0].number)
+    response = render(
+        request,
+        "plans/compare.html",
+        {"plan": plan, "versions": versions, "invalid": bool(from_number or to_number)},
+    )
+    if from_number or to_number:
+        response.status_code = 404
+    return response
+
+
+@require_safe
+@workspace_view()
+def unpublished_changes(request: HttpRequest, plan: Plan) -> HttpResponse:
+    """The working draft compared with the latest published version (committee members only)."""
+    latest = plan.versions.latest_first().first()
+    if latest is None:
+        old = {"plan": {"title": plan.title, "description": plan.description}, "sections": [], "references": []}
+        old_url = None
+    else:
+        latest.plan = plan
+        old = latest.snapshot
+        old_url = reverse("plans:version_detail", kwargs={"slug": plan.slug, "number": latest.number})
+    response = render(
+        request,
+        "plans/unpublished_changes.html",
+        {
+            "plan": plan,
+            "latest": latest,
+            "diff": diff_snapshots(old, plan_snapshot(plan)),
+            "old_url": old_url,
+            "old_label": f"version {latest.number}" if latest else "",
+            "can_publish": request.can_publish,
+        },
+    )
+    patch_cache_control(response, private=True, no_cache=True)
+    return response

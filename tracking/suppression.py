@@ -1,0 +1,174 @@
+"""Small-count suppression: the ONE place that decides what of a measurement the public may see.
+
+Every public surface (dashboard pages, SVG charts, CSV exports, annual reports) reads
+measurements through `public_measurements`, which never hands out the value, the counts
+or the note of a measurement whose group is smaller than the plan's threshold. Code that
+draws or exports cannot leak what it never receives.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from plans.models import Plan
+
+from .models import Measurement, breakdown_label
+
+# Units that count people: a value in such a unit is itself the size of a group.
+_PEOPLE_WORDS = re.compile(
+    r"\b(people|persons?|individuals?|members?|headcount|participants?|staff|students?|"
+    r"postdocs?|researchers?|scientists?|employees?|hires?|mentors?|mentees?|attendees?|"
+    r"speakers?|conveners?|women|men|faculty|fellows?|applicants?|recipients?|nominees?)\b",
+    re.IGNORECASE,
+)
+_NOT_A_COUNT = re.compile(r"%|\bper ?cent|\bpercentage|\bshare\b|\bratio\b|\brate\b|\bfraction\b", re.IGNORECASE)
+
+
+def unit_counts_people(unit: str) -> bool:
+    """Is a value in this unit a number of people ("people", "postdocs per year"), not a share of them?"""
+    unit = (unit or "").strip()
+    return bool(unit) and not _NOT_A_COUNT.search(unit) and bool(_PEOPLE_WORDS.search(unit))
+
+
+def group_count(*, value: Decimal | None, group_size: int | None, denominator: int | None, unit: str):
+    """How many people the measured group holds, as far as we can tell; None if unknown."""
+    if group_size is not None:
+        return group_size
+    if denominator is not None:
+        return denominator
+    if value is not None and unit_counts_people(unit):
+        return value
+    return None
+
+
+def is_suppressed(*, value, group_size, denominator, unit: str, threshold: int) -> bool:
+    """True when the measured group is known to be smaller than the threshold."""
+    count = group_count(value=value, group_size=group_size, denominator=denominator, unit=unit)
+    return count is not None and count < threshold
+
+
+def fewer_than(threshold: int) -> str:
+    return f"fewer than {threshold}"
+
+
+def format_number(value: Decimal | int | None) -> str:
+    """12.5 -> "12.5", 40.0000 -> "40", 1234567 -> "1234567"; "" for None."""
+    if value is None:
+        return ""
+    if isinstance(value, int):
+        return str(value)
+    text = format(value.normalize(), "f")
+    return text
+
+
+def with_unit(text: str, unit: str) -> str:
+    if not text or not unit:
+        return text
+    if unit.strip() == "%":
+        return f"{text}%"
+    return f"{text} {unit}"
+
+
+@dataclass(frozen=True)
+class PublicMeasurement:
+    """What the public may know of one measurement. A suppressed one has no value, counts or note."""
+
+    node_id: int
+    period_start: date | None
+    period_end: date
+    breakdown: dict = field(default_factory=dict)
+    value: Decimal | None = None
+    numerator: int | None = None
+    denominator: int | None = None
+    source: str = ""
+    note: str = ""
+    suppressed: bool = False
+    threshold: int = 5
+    unit: str = ""
+
+    @property
+    def breakdown_label(self) -> str:
+        return breakdown_label(self.breakdown)
+
+    @property
+    def is_overall(self) -> bool:
+        return not self.breakdown
+
+    @property
+    def period_label(self) -> str:
+        if self.period_start and self.period_start != self.period_end:
+            return f"{self.period_start.isoformat()} to {self.period_end.isoformat()}"
+        return self.period_end.isoformat()
+
+    @property
+    def display(self) -> str:
+        """The value as the public sees it: "42%", or "fewer than 5"."""
+        if self.suppressed:
+            return fewer_than(self.threshold)
+        return with_unit(format_number(self.value), self.unit)
+
+    @property
+    def fraction(self) -> str:
+        if self.suppressed or self.numerator is None or self.denominator is None:
+            return ""
+        return f"{self.numerator} of {self.denominator}"
+
+
+def to_public(measurement: Measurement | dict, *, unit: str, threshold: int) -> PublicMeasurement:
+    """The public view of one measurement (a model instance or a .values() dict)."""
+    get = measurement.get if isinstance(measurement, dict) else lambda name: getattr(measurement, name)
+    node_id = get("node_id")
+    common = {
+        "node_id": node_id,
+        "period_start": get("period_start"),
+        "period_end": get("period_end"),
+        "breakdown": dict(get("breakdown") or {}),
+        "threshold": threshold,
+        "unit": unit,
+    }
+    if is_suppressed(
+        value=get("value"),
+        group_size=get("group_size"),
+        denominator=get("denominator"),
+        unit=unit,
+        threshold=threshold,
+    ):
+        return PublicMeasurement(**common, suppressed=True)
+    return PublicMeasurement(
+        **common,
+        value=get("value"),
+        numerator=get("numerator"),
+        denominator=get("denominator"),
+        source=get("source") or "",
+        note=get("note") or "",
+    )
+
+
+def public_measurements(*, plan: Plan, units: dict[int, str], as_of: date) -> dict[int, list[PublicMeasurement]]:
+    """Measurements dated on or before `as_of` of the given indicators (id -> unit), by indicator id,
+    oldest first, with small groups suppressed. One query, whatever the number of indicators."""
+    rows = (
+        Measurement.objects.filter(node__plan_id=plan.pk, period_end__lte=as_of)
+        .order_by("node_id", "period_end", "period_start", "id")
+        .values(
+            "node_id",
+            "period_start",
+            "period_end",
+            "breakdown",
+            "value",
+            "numerator",
+            "denominator",
+            "group_size",
+            "source",
+            "note",
+        )
+    )
+    threshold = plan.small_count_threshold
+    result: dict[int, list[PublicMeasurement]] = {node_id: [] for node_id in units}
+    for row in rows:
+        if row["node_id"] in units:
+            result[row["node_id"]].append(to_public(row, unit=units[row["node_id"]], threshold=threshold))
+    return result

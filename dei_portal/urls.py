@@ -8,5 +8,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("healthz", healthz, name="healthz"),
+    path("", include("tracking.urls")),
     path("", include("plans.urls")),
 ]

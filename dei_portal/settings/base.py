@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "template_partials",
     "plans",
     "accounts",
+    "tracking",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,88 @@
+"""Forms of the editor pages. They check types; the services check the rules."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from plans.models import ActionStatus
+
+from .services import parse_breakdown
+
+MAX_UPLOAD_BYTES = 1024 * 1024
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ProgressUpdateForm(forms.Form):
+    date = forms.DateField(widget=DateInput(), initial=timezone.localdate, help_text="The day this update describes.")
+    status = forms.ChoiceField(choices=ActionStatus.choices, help_text="The action's status as of that day.")
+    percent_complete = forms.IntegerField(
+        label="Percent complete (optional)", min_value=0, max_value=100, required=False
+    )
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="What happened since the last update, in plain words. Shown publicly.",
+    )
+
+
+class MeasurementForm(forms.Form):
+    period_end = forms.DateField(
+        label="Date",
+        widget=DateInput(),
+        help_text="The day measured, or the last day of the period the value covers.",
+    )
+    period_start = forms.DateField(
+        label="Start of the period (optional)",
+        widget=DateInput(),
+        required=False,
+        help_text="Only if the value covers a period, such as a year.",
+    )
+    value = forms.DecimalField(max_digits=14, decimal_places=4, help_text="In the indicator's unit.")
+    numerator = forms.IntegerField(label="Numerator (optional)", min_value=0, required=False)
+    denominator = forms.IntegerField(label="Denominator (optional)", min_value=1, required=False)
+    group_size = forms.IntegerField(
+        label="People in the group (optional)",
+        min_value=0,
+        required=False,
+        help_text="If the group has fewer people than the plan's threshold, the value is never shown publicly.",
+    )
+    breakdown = forms.CharField(
+        label="Group (optional)",
+        required=False,
+        help_text="Leave empty for everyone; for one group write e.g. “career stage=postdoc; gender=woman”.",
+    )
+    source = forms.CharField(label="Source (optional)", max_length=300, required=False)
+    note = forms.CharField(label="Note (optional)", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def clean_breakdown(self) -> dict[str, str]:
+        try:
+            return parse_breakdown(self.cleaned_data["breakdown"])
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from error
+
+
+class MeasurementUploadForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="UTF-8 text with a header row. Nothing is saved until you confirm the preview.",
+    )
+
+    def clean_file(self) -> str:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("The file is larger than 1 MB; split it into smaller files.")
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise forms.ValidationError("The file is not UTF-8 text; save it as “CSV UTF-8” and try again.") from error
+
+
+class MeasurementConfirmForm(forms.Form):
+    csv_text = forms.CharField(widget=forms.HiddenInput, max_length=MAX_UPLOAD_BYTES, strip=False)

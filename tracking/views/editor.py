@@ -1,0 +1,197 @@
+"""Editor pages: post progress updates and record measurements. Committee members only."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Max
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
+
+from plans.models import Node, NodeKind, Plan
+from plans.permissions import can_edit
+from plans.tree import plan_tree, walk
+
+from ..forms import MeasurementConfirmForm, MeasurementForm, MeasurementUploadForm, ProgressUpdateForm
+from ..models import Measurement
+from ..selectors import action_state, latest_updates, today
+from ..services import (
+    CSV_COLUMNS,
+    MeasurementImportError,
+    measurement_record,
+    measurements_csv_parse,
+    measurements_csv_template,
+    measurements_import_csv,
+    progress_post,
+)
+from ..suppression import is_suppressed
+
+
+def get_editable_plan(request: HttpRequest, slug: str) -> Plan:
+    """The plan, if this signed-in user is on its committee; 403 otherwise."""
+    plan = get_object_or_404(Plan, slug=slug)
+    if not can_edit(request.user, plan):
+        raise PermissionDenied("Only the plan's committee may do this.")
+    return plan
+
+
+def _live_node(plan: Plan, node_id: int, kind: str) -> Node:
+    return get_object_or_404(Node.objects.live(), plan=plan, pk=node_id, kind=kind)
+
+
+def _numbers(plan: Plan) -> dict[int, str]:
+    return {item.node.pk: item.number for item in walk(plan_tree(plan))}
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+@require_safe
+def progress_list(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = get_editable_plan(request, slug)
+    as_of = today()
+    updates = latest_updates(plan, as_of=as_of)
+    actions = []
+    for item in walk(plan_tree(plan)):
+        node = item.node
+        if node.kind != NodeKind.ACTION:
+            continue
+        update = updates.get(node.pk)
+        actions.append(
+            {
+                "node": node,
+                "number": item.number,
+                "update": update,
+                "state": action_state(status=node.status, target_date=node.target_date, as_of=as_of),
+            }
+        )
+    return render(request, "tracking/editor/progress_list.html", {"plan": plan, "actions": actions})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def progress_post_view(request: HttpRequest, slug: str, node_id: int) -> HttpResponse:
+    plan = get_editable_plan(request, slug)
+    node = _live_node(plan, node_id, NodeKind.ACTION)
+    form = ProgressUpdateForm(request.POST or None, initial={"status": node.status})
+    if request.method == "POST" and form.is_valid():
+        try:
+            progress_post(node=node, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Progress update on “{node.title}” posted.")
+            return redirect("tracking:progress_post", slug=plan.slug, node_id=node.pk)
+    history = node.progress_updates.select_related("author").order_by("-date", "-created_at", "-id")
+    return render(
+        request,
+        "tracking/editor/progress_form.html",
+        {
+            "plan": plan,
+            "node": node,
+            "number": _numbers(plan).get(node.pk, ""),
+            "form": form,
+            "history": history,
+            "state": action_state(status=node.status, target_date=node.target_date, as_of=today()),
+        },
+    )
+
+
+@login_required
+@require_safe
+def measurement_list(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = get_editable_plan(request, slug)
+    stats = {
+        row["node_id"]: row
+        for row in Measurement.objects.filter(node__plan=plan)
+        .values("node_id")
+        .annotate(count=Count("id"), last=Max("period_end"))
+    }
+    indicators = [
+        {"node": item.node, "number": item.number, "stats": stats.get(item.node.pk)}
+        for item in walk(plan_tree(plan))
+        if item.node.kind == NodeKind.INDICATOR
+    ]
+    return render(request, "tracking/editor/measurement_list.html", {"plan": plan, "indicators": indicators})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def measurement_record_view(request: HttpRequest, slug: str, node_id: int) -> HttpResponse:
+    plan = get_editable_plan(request, slug)
+    node = _live_node(plan, node_id, NodeKind.INDICATOR)
+    form = MeasurementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            measurement_record(indicator=node, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Measurement of “{node.title}” recorded.")
+            return redirect("tracking:measurement_record", slug=plan.slug, node_id=node.pk)
+    measurements = list(node.measurements.select_related("recorded_by").order_by("-period_end", "-id"))
+    for measurement in measurements:
+        measurement.hidden_publicly = is_suppressed(
+            value=measurement.value,
+            group_size=measurement.group_size,
+            denominator=measurement.denominator,
+            unit=node.unit,
+            threshold=plan.small_count_threshold,
+        )
+    return render(
+        request,
+        "tracking/editor/measurement_form.html",
+        {
+            "plan": plan,
+            "node": node,
+            "number": _numbers(plan).get(node.pk, ""),
+            "form": form,
+            "measurements": measurements,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def measurement_import(request: HttpRequest, slug: str) -> HttpResponse:
+    """Upload a CSV file, see every row checked, then confirm: all rows are saved, or none."""
+    plan = get_editable_plan(request, slug)
+    context = {"plan": plan, "columns": CSV_COLUMNS, "threshold": plan.small_count_threshold}
+    if request.method == "POST" and "confirm" in request.POST:
+        confirm = MeasurementConfirmForm(request.POST)
+        if confirm.is_valid():
+            try:
+                created = measurements_import_csv(plan=plan, user=request.user, text=confirm.cleaned_data["csv_text"])
+            except MeasurementImportError as error:
+                context.update(preview=error.preview, confirm=confirm, upload=MeasurementUploadForm())
+                return render(request, "tracking/editor/measurement_import.html", context)
+            messages.success(request, f"{len(created)} measurements imported.")
+            return redirect("tracking:measurement_list", slug=plan.slug)
+        messages.error(request, "The file to import was lost; upload it again.")
+        upload = MeasurementUploadForm()
+    else:
+        upload = MeasurementUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and upload.is_valid():
+            text = upload.cleaned_data["file"]
+            context["preview"] = measurements_csv_parse(plan=plan, text=text)
+            context["confirm"] = MeasurementConfirmForm(initial={"csv_text": text})
+            upload = MeasurementUploadForm()
+    context["upload"] = upload
+    return render(request, "tracking/editor/measurement_import.html", context)
+
+
+@login_required
+@require_safe
+def measurement_template(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = get_editable_plan(request, slug)
+    response = HttpResponse(measurements_csv_template(plan=plan), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{plan.slug}-measurements-template.csv"'
+    return response

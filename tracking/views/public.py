@@ -1,0 +1,303 @@
+"""Public dashboards and reports, for everyone who may read the plan.
+
+Sections come from the latest published version; progress and measurements are live
+data shown as of a date. Measurements reach these views only through the suppression
+selector, so small groups never show.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_safe
+
+from plans.models import Plan, PlanVersion
+from plans.views.public import get_readable_plan
+
+from ..charts import indicator_chart
+from ..selectors import (
+    STATES,
+    ActionFilters,
+    action_rows,
+    area_choices,
+    filter_actions,
+    indicator_rows,
+    latest_version,
+    owner_choices,
+    report_years,
+    state_counts,
+    today,
+    versions_published_in,
+    year_bounds,
+)
+from ..suppression import format_number
+
+
+def _published(request: HttpRequest, slug: str) -> tuple[Plan, PlanVersion]:
+    plan = get_readable_plan(request, slug)
+    version = latest_version(plan)
+    if version is None:
+        raise Http404("This plan has no published version yet.")
+    return plan, version
+
+
+def _as_of(request: HttpRequest) -> dt.date:
+    """?as_of=YYYY-MM-DD to look back; today otherwise (and never later than today)."""
+    try:
+        chosen = dt.date.fromisoformat(request.GET.get("as_of", ""))
+    except ValueError:
+        return today()
+    return min(chosen, today())
+
+
+def _private_if_needed(response: HttpResponse, plan: Plan, request: HttpRequest) -> HttpResponse:
+    if plan.visibility != "public" or request.user.is_authenticated:
+        patch_cache_control(response, private=True)
+    return response
+
+
+def _csv_cell(value) -> str:
+    """Text cells that a spreadsheet would run as a formula get a leading apostrophe."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+def _csv_response(plan: Plan, request: HttpRequest, filename: str) -> tuple[HttpResponse, csv.writer]:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return _private_if_needed(response, plan, request), csv.writer(response)
+
+
+def _date(value: dt.date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+ACTION_COLUMNS = [
+    ("number", "Section"),
+    ("title", "Action"),
+    ("area", "Area and goal"),
+    ("owner", "Owner"),
+    ("status", "Status"),
+    ("start", "Start"),
+    ("target", "Target date"),
+    ("progress", "Progress"),
+    ("updated", "Last update"),
+]
+
+
+def _sort_columns(filters: ActionFilters, keep: dict[str, str]) -> list[dict[str, str]]:
+    """Column headers: a link that sorts by the column (again: the other way) and its aria-sort."""
+    columns = []
+    for key, label in ACTION_COLUMNS:
+        if filters.sort == key:
+            aria_sort, next_sort = "ascending", f"-{key}"
+        elif filters.sort == f"-{key}":
+            aria_sort, next_sort = "descending", key
+        else:
+            aria_sort, next_sort = "", key
+        columns.append(
+            {
+                "key": key,
+                "label": label,
+                "aria_sort": aria_sort,
+                "href": "?" + urlencode({**filters.query(sort=next_sort), **keep}),
+            }
+        )
+    return columns
+
+
+@require_safe
+def actions(request: HttpRequest, slug: str) -> HttpResponse:
+    plan, version = _published(request, slug)
+    as_of = _as_of(request)
+    rows = action_rows(plan=plan, version=version, as_of=as_of)
+    filters = ActionFilters.from_query(request.GET)
+    selected = filter_actions(rows, filters)
+    area_counts, total_counts = state_counts(rows)
+    keep = {} if as_of == today() else {"as_of": as_of.isoformat()}
+    context = {
+        "plan": plan,
+        "version": version,
+        "as_of": as_of,
+        "is_today": as_of == today(),
+        "rows": selected,
+        "total": len(rows),
+        "filters": filters,
+        "areas": area_choices(rows),
+        "owners": owner_choices(rows),
+        "states": list(STATES.values()),
+        "area_counts": area_counts,
+        "total_counts": total_counts,
+        "columns": _sort_columns(filters, keep),
+        "csv_query": urlencode({**filters.query(), **keep}),
+        "keep": keep,
+    }
+    return _private_if_needed(render(request, "tracking/actions.html", context), plan, request)
+
+
+ACTION_CSV_HEADER = [
+    "section",
+    "action",
+    "area",
+    "goal",
+    "owner",
+    "leads",
+    "status",
+    "state",
+    "start_date",
+    "target_date",
+    "percent_complete",
+    "last_update",
+    "last_note",
+    "as_of",
+    "plan_version",
+]
+
+
+@require_safe
+def actions_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    """The actions table as CSV, with the same filters and sort as the page."""
+    plan, version = _published(request, slug)
+    as_of = _as_of(request)
+    rows = filter_actions(action_rows(plan=plan, version=version, as_of=as_of), ActionFilters.from_query(request.GET))
+    response, writer = _csv_response(plan, request, f"{plan.slug}-actions-{as_of.isoformat()}.csv")
+    writer.writerow(ACTION_CSV_HEADER)
+    for row in rows:
+        writer.writerow(
+            [
+                row.number,
+                _csv_cell(row.title),
+                _csv_cell(row.area.title if row.area else ""),
+                _csv_cell(row.goal.title if row.goal else ""),
+                _csv_cell(row.owner),
+                _csv_cell(row.leads),
+                row.status_label,
+                row.state.label,
+                _date(row.start_date),
+                _date(row.target_date),
+                "" if row.percent_complete is None else row.percent_complete,
+                _date(row.updated_on),
+                _csv_cell(row.note),
+                as_of.isoformat(),
+                version.number,
+            ]
+        )
+    return response
+
+
+def _indicators_with_charts(plan: Plan, version: PlanVersion, as_of: dt.date):
+    rows = indicator_rows(plan=plan, version=version, as_of=as_of)
+    for row in rows:
+        row.chart = indicator_chart(row)
+    return rows
+
+
+@require_safe
+def indicators(request: HttpRequest, slug: str) -> HttpResponse:
+    plan, version = _published(request, slug)
+    as_of = _as_of(request)
+    context = {
+        "plan": plan,
+        "version": version,
+        "as_of": as_of,
+        "is_today": as_of == today(),
+        "indicators": _indicators_with_charts(plan, version, as_of),
+        "threshold": plan.small_count_threshold,
+    }
+    return _private_if_needed(render(request, "tracking/indicators.html", context), plan, request)
+
+
+INDICATOR_CSV_HEADER = [
+    "section",
+    "indicator",
+    "unit",
+    "period_start",
+    "date",
+    "group",
+    "value",
+    "numerator",
+    "denominator",
+    "source",
+    "note",
+    "baseline",
+    "target",
+    "target_date",
+]
+
+
+@require_safe
+def indicators_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every public measurement as CSV; a small group's value reads "fewer than N", its counts empty."""
+    plan, version = _published(request, slug)
+    as_of = _as_of(request)
+    response, writer = _csv_response(plan, request, f"{plan.slug}-measurements-{as_of.isoformat()}.csv")
+    writer.writerow(INDICATOR_CSV_HEADER)
+    for row in indicator_rows(plan=plan, version=version, as_of=as_of):
+        for m in row.measurements:
+            writer.writerow(
+                [
+                    row.number,
+                    _csv_cell(row.title),
+                    _csv_cell(row.unit),
+                    _date(m.period_start),
+                    _date(m.period_end),
+                    _csv_cell(m.breakdown_label),
+                    m.display if m.suppressed else format_number(m.value),
+                    "" if m.numerator is None else m.numerator,
+                    "" if m.denominator is None else m.denominator,
+                    _csv_cell(m.source),
+                    _csv_cell(m.note),
+                    format_number(row.baseline_value),
+                    format_number(row.target_value),
+                    _date(row.target_date),
+                ]
+            )
+    return response
+
+
+@require_safe
+def report_list(request: HttpRequest, slug: str) -> HttpResponse:
+    plan, version = _published(request, slug)
+    return _private_if_needed(
+        render(request, "tracking/report_list.html", {"plan": plan, "version": version, "years": report_years(plan)}),
+        plan,
+        request,
+    )
+
+
+@require_safe
+def report(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """The year in review: data as of 31 December (or today, for the current year)."""
+    plan = get_readable_plan(request, slug)
+    if year > today().year or year < 1900:
+        raise Http404("There is no report for that year.")
+    _, end = year_bounds(year)
+    version = latest_version(plan, published_before=end)
+    if version is None:
+        raise Http404(f"No version of this plan had been published by the end of {year}.")
+    year_end = dt.date(year, 12, 31)
+    as_of = min(year_end, today())
+    rows = action_rows(plan=plan, version=version, as_of=as_of)
+    area_counts, total_counts = state_counts(rows)
+    context = {
+        "plan": plan,
+        "version": version,
+        "year": year,
+        "as_of": as_of,
+        "complete": as_of == year_end,
+        "rows": rows,
+        "states": list(STATES.values()),
+        "area_counts": area_counts,
+        "total_counts": total_counts,
+        "indicators": _indicators_with_charts(plan, version, as_of),
+        "versions": versions_published_in(plan, year),
+        "threshold": plan.small_count_threshold,
+    }
+    return _private_if_needed(render(request, "tracking/report.html", context), plan, request)

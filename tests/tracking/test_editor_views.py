@@ -1,0 +1,123 @@
+"""Editor pages: only the plan's committee may post progress and record measurements."""
+
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+
+from plans.models import Visibility
+from tracking.models import Measurement, ProgressUpdate
+
+from .conftest import days_ago, node
+
+
+def editor_urls(plan):
+    action = node(plan, "Hold a welcome day")
+    indicator = node(plan, "Share of women among postdocs")
+    slug = {"slug": plan.slug}
+    return [
+        reverse("tracking:progress_list", kwargs=slug),
+        reverse("tracking:progress_post", kwargs={**slug, "node_id": action.pk}),
+        reverse("tracking:measurement_list", kwargs=slug),
+        reverse("tracking:measurement_record", kwargs={**slug, "node_id": indicator.pk}),
+        reverse("tracking:measurement_import", kwargs=slug),
+        reverse("tracking:measurement_template", kwargs=slug),
+    ]
+
+
+@pytest.mark.parametrize("visibility", [Visibility.PUBLIC, Visibility.MEMBERS])
+def test_anonymous_visitors_are_sent_to_sign_in(client, make_tracked_plan, visibility):
+    plan = make_tracked_plan("p", visibility=visibility)
+    for url in editor_urls(plan):
+        response = client.get(url)
+        assert response.status_code == HTTPStatus.FOUND, url
+        assert response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize("role", [None, "other-plan-editor"])
+def test_people_without_a_role_on_the_plan_are_refused(client, tracked_plan, make_tracked_plan, make_user, role):
+    user = make_user(plan=make_tracked_plan("other"), role="publisher") if role else make_user()
+    client.force_login(user)
+    for url in editor_urls(tracked_plan):
+        assert client.get(url).status_code == HTTPStatus.FORBIDDEN, url
+        assert client.post(url, {}).status_code in (HTTPStatus.FORBIDDEN, HTTPStatus.METHOD_NOT_ALLOWED), url
+    assert not ProgressUpdate.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["editor", "publisher"])
+def test_committee_members_may_use_the_pages(client, tracked_plan, make_user, role):
+    client.force_login(make_user(plan=tracked_plan, role=role))
+    for url in editor_urls(tracked_plan):
+        assert client.get(url).status_code == HTTPStatus.OK, url
+
+
+def test_post_a_progress_update(client, tracked_plan, editor):
+    client.force_login(editor)
+    action = node(tracked_plan, "Hold a welcome day")
+    url = reverse("tracking:progress_post", kwargs={"slug": tracked_plan.slug, "node_id": action.pk})
+    response = client.post(
+        url,
+        {"date": days_ago(0).isoformat(), "status": "in_progress", "percent_complete": "30", "note": "Venue booked"},
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    update = ProgressUpdate.objects.get()
+    assert (update.node, update.author, update.percent_complete, update.note) == (action, editor, 30, "Venue booked")
+    response = client.get(url)
+    assert "Venue booked" in response.text
+
+
+def test_a_bad_progress_update_shows_errors(client, tracked_plan, editor):
+    client.force_login(editor)
+    action = node(tracked_plan, "Hold a welcome day")
+    url = reverse("tracking:progress_post", kwargs={"slug": tracked_plan.slug, "node_id": action.pk})
+    response = client.post(url, {"date": "2999-01-01", "status": "done", "percent_complete": "150"})
+    assert response.status_code == HTTPStatus.OK
+    assert "100" in response.text
+    response = client.post(url, {"date": "2999-01-01", "status": "done"})
+    assert "cannot be dated in the future" in response.text
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_progress_only_for_actions_of_this_plan(client, tracked_plan, make_tracked_plan, editor):
+    client.force_login(editor)
+    other_action = node(make_tracked_plan("other"), "Hold a welcome day")
+    indicator = node(tracked_plan, "Share of women among postdocs")
+    for node_id in (other_action.pk, indicator.pk):
+        url = reverse("tracking:progress_post", kwargs={"slug": tracked_plan.slug, "node_id": node_id})
+        assert client.get(url).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_record_a_measurement(client, tracked_plan, editor):
+    client.force_login(editor)
+    indicator = node(tracked_plan, "Share of women among postdocs")
+    url = reverse("tracking:measurement_record", kwargs={"slug": tracked_plan.slug, "node_id": indicator.pk})
+    response = client.post(
+        url,
+        {
+            "period_end": "2025-12-31",
+            "value": "3",
+            "group_size": "3",
+            "breakdown": "career stage=senior",
+            "source": "HR",
+        },
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    measurement = Measurement.objects.get()
+    assert measurement.breakdown == {"career stage": "senior"}
+    assert measurement.recorded_by == editor
+    response = client.get(url)
+    # The committee sees the value, marked as hidden from the public.
+    assert "career stage: senior" in response.text
+    assert "Hidden" in response.text
+
+
+def test_a_bad_measurement_shows_errors(client, tracked_plan, editor):
+    client.force_login(editor)
+    indicator = node(tracked_plan, "Share of women among postdocs")
+    url = reverse("tracking:measurement_record", kwargs={"slug": tracked_plan.slug, "node_id": indicator.pk})
+    response = client.post(url, {"period_end": "2025-12-31", "value": "3", "breakdown": "senior"})
+    assert response.status_code == HTTPStatus.OK
+    assert "name=value" in response.text
+    response = client.post(url, {"period_end": "2025-12-31", "period_start": "2026-01-01", "value": "3"})
+    assert "The period must start on or before its last day." in response.text
+    assert not Measurement.objects.exists()

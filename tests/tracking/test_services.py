@@ -1,0 +1,124 @@
+"""Writes: progress updates move the action's status; measurements are checked."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+
+from plans.models import ActionStatus
+from tracking.models import Measurement, ProgressUpdate
+from tracking.services import measurement_record, parse_breakdown, progress_post
+
+from .conftest import days_ago, node
+
+
+def test_progress_post_sets_the_action_status_with_history(tracked_plan, editor):
+    action = node(tracked_plan, "Hold a welcome day")
+    revision = action.revision
+    update = progress_post(node=action, user=editor, date=days_ago(1), status=ActionStatus.IN_PROGRESS, note="Booked")
+    action.refresh_from_db()
+    assert action.status == ActionStatus.IN_PROGRESS
+    assert action.revision == revision + 1
+    record = action.history.first()
+    assert record.status == ActionStatus.IN_PROGRESS
+    assert record.history_user == editor
+    assert update.author == editor
+    assert update.history.first().history_user == editor
+
+
+def test_a_back_dated_update_does_not_override_a_newer_one(tracked_plan, editor):
+    action = node(tracked_plan, "Hold a welcome day")
+    progress_post(node=action, user=editor, date=days_ago(1), status=ActionStatus.DONE)
+    progress_post(node=action, user=editor, date=days_ago(20), status=ActionStatus.IN_PROGRESS)
+    action.refresh_from_db()
+    assert action.status == ActionStatus.DONE
+    assert ProgressUpdate.objects.filter(node=action).count() == 2
+
+
+def test_an_update_with_the_same_status_leaves_the_action_untouched(tracked_plan, editor):
+    action = node(tracked_plan, "Run a mentoring scheme")
+    records = action.history.count()
+    progress_post(node=action, user=editor, date=days_ago(0), status=action.status, percent_complete=50)
+    assert action.history.count() == records
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"date": dt.date.today() + dt.timedelta(days=2)}, "date"),
+        ({"status": "finished"}, "status"),
+        ({"percent_complete": 101}, "percent_complete"),
+        ({"percent_complete": -1}, "percent_complete"),
+    ],
+)
+def test_progress_post_refuses_bad_input(tracked_plan, editor, fields, field):
+    action = node(tracked_plan, "Hold a welcome day")
+    data = {"date": days_ago(0), "status": ActionStatus.IN_PROGRESS, **fields}
+    with pytest.raises(ValidationError) as error:
+        progress_post(node=action, user=editor, **data)
+    assert field in error.value.message_dict
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_progress_only_on_live_actions(tracked_plan, editor):
+    with pytest.raises(ValidationError):
+        progress_post(node=node(tracked_plan, "Welcome newcomers"), user=editor, date=days_ago(0), status="done")
+
+
+def test_the_database_refuses_a_percentage_over_100(tracked_plan):
+    with pytest.raises(IntegrityError):
+        ProgressUpdate.objects.create(
+            node=node(tracked_plan, "Hold a welcome day"), date=days_ago(0), status="done", percent_complete=150
+        )
+
+
+def test_measurement_record(tracked_plan, editor):
+    indicator = node(tracked_plan, "Share of women among postdocs")
+    measurement = measurement_record(
+        indicator=indicator,
+        user=editor,
+        period_start=dt.date(2025, 1, 1),
+        period_end=dt.date(2025, 12, 31),
+        value=Decimal("24.5"),
+        numerator=49,
+        denominator=200,
+        breakdown={"career stage": "postdoc"},
+        source="HR",
+    )
+    assert measurement.recorded_by == editor
+    assert measurement.history.first().history_user == editor
+    assert measurement.breakdown_label == "career stage: postdoc"
+
+
+def test_measurement_record_refuses_duplicates_and_bad_values(tracked_plan, editor):
+    indicator = node(tracked_plan, "Share of women among postdocs")
+    measurement_record(indicator=indicator, user=editor, period_end=dt.date(2025, 12, 31), value=Decimal(24))
+    with pytest.raises(ValidationError, match="already has a measurement"):
+        measurement_record(indicator=indicator, user=editor, period_end=dt.date(2025, 12, 31), value=Decimal(25))
+    # Another group on the same date is fine.
+    measurement_record(
+        indicator=indicator, user=editor, period_end=dt.date(2025, 12, 31), value=Decimal(25), breakdown={"a": "b"}
+    )
+    with pytest.raises(ValidationError) as error:
+        measurement_record(
+            indicator=indicator,
+            user=editor,
+            period_start=dt.date(2026, 1, 1),
+            period_end=dt.date(2025, 1, 1),
+            value=Decimal("1.00001"),
+        )
+    assert set(error.value.message_dict) == {"period_start", "value"}
+    with pytest.raises(ValidationError):
+        measurement_record(
+            indicator=node(tracked_plan, "Hold a welcome day"), user=editor, period_end=days_ago(0), value=Decimal(1)
+        )
+    assert Measurement.objects.count() == 2
+
+
+def test_parse_breakdown():
+    assert parse_breakdown(" career stage = postdoc ; gender: woman ") == {"career stage": "postdoc", "gender": "woman"}
+    assert parse_breakdown("") == {}
+    with pytest.raises(ValueError, match="name=value"):
+        parse_breakdown("postdoc")

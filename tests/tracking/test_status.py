@@ -1,0 +1,68 @@
+"""The derived state of an action: overdue, on track, not started, and the rest."""
+
+import datetime as dt
+
+import pytest
+
+from plans.models import ActionStatus
+from tracking.selectors import action_rows, action_state, latest_version
+from tracking.services import progress_post
+
+from .conftest import days_ago, node
+
+TODAY = dt.date(2026, 6, 1)
+PAST = dt.date(2026, 5, 31)
+FUTURE = dt.date(2026, 6, 2)
+
+
+@pytest.mark.parametrize(
+    ("status", "target", "expected"),
+    [
+        (ActionStatus.IN_PROGRESS, FUTURE, "on_track"),
+        (ActionStatus.IN_PROGRESS, None, "on_track"),
+        (ActionStatus.IN_PROGRESS, TODAY, "on_track"),  # due today is not late yet
+        (ActionStatus.IN_PROGRESS, PAST, "overdue"),
+        (ActionStatus.PLANNED, PAST, "overdue"),
+        (ActionStatus.PROPOSED, PAST, "overdue"),
+        (ActionStatus.DEFERRED, PAST, "overdue"),
+        (ActionStatus.PLANNED, FUTURE, "not_started"),
+        (ActionStatus.PROPOSED, None, "not_started"),
+        (ActionStatus.DEFERRED, FUTURE, "deferred"),
+        (ActionStatus.DONE, PAST, "done"),
+        (ActionStatus.DROPPED, PAST, "dropped"),
+    ],
+)
+def test_action_state(status, target, expected):
+    state = action_state(status=status, target_date=target, as_of=TODAY)
+    assert state.key == expected
+    # Never colour alone: every state has words and an icon.
+    assert state.label
+    assert state.icon
+
+
+def test_status_comes_from_the_latest_update_on_or_before_the_date(tracked_plan, editor):
+    action = node(tracked_plan, "Run a mentoring scheme")
+    progress_post(node=action, user=editor, date=days_ago(30), status=ActionStatus.IN_PROGRESS, percent_complete=40)
+    progress_post(node=action, user=editor, date=days_ago(2), status=ActionStatus.DONE, percent_complete=100)
+    version = latest_version(tracked_plan)
+
+    def row(as_of):
+        return next(r for r in action_rows(plan=tracked_plan, version=version, as_of=as_of) if r.id == action.pk)
+
+    now = row(days_ago(0))
+    assert (now.status, now.state.key, now.percent_complete, now.updated_on) == ("done", "done", 100, days_ago(2))
+    earlier = row(days_ago(10))
+    assert (earlier.status, earlier.percent_complete) == ("in_progress", 40)
+    before_any = row(days_ago(60))
+    # Before any update: the status in the published version.
+    assert (before_any.status, before_any.updated_on) == ("in_progress", None)
+
+
+def test_without_updates_the_published_status_counts(tracked_plan):
+    rows = action_rows(plan=tracked_plan, version=latest_version(tracked_plan), as_of=days_ago(0))
+    states = {row.title: row.state.key for row in rows}
+    assert states == {
+        "Run a mentoring scheme": "on_track",
+        "Hold a welcome day": "overdue",
+        "Publish promotion criteria": "done",
+    }

@@ -1,0 +1,157 @@
+"""Small counts never leak: not on the pages, the charts, the CSV exports or the reports."""
+
+import datetime as dt
+from decimal import Decimal
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tracking.services import measurement_record
+from tracking.suppression import is_suppressed, unit_counts_people
+
+from .conftest import node
+
+SECRETS = ("77.77", "66.6601", "SECRET-NOTE", "SECRET-SOURCE", "4 of 4")
+
+
+@pytest.mark.parametrize(
+    ("unit", "counts"),
+    [
+        ("people", True),
+        ("postdocs per year", True),
+        ("Members", True),
+        ("%", False),
+        ("% of postdocs", False),
+        ("share of women", False),
+        ("events per year", False),
+        ("", False),
+    ],
+)
+def test_unit_counts_people(unit, counts):
+    assert unit_counts_people(unit) is counts
+
+
+@pytest.mark.parametrize(
+    ("fields", "suppressed"),
+    [
+        ({"value": Decimal(50), "group_size": 4}, True),
+        ({"value": Decimal(50), "group_size": 5}, False),
+        ({"value": Decimal(50), "denominator": 4}, True),
+        ({"value": Decimal(50), "group_size": 40, "denominator": 4}, False),  # the group is what counts
+        ({"value": Decimal(4), "unit": "people"}, True),
+        ({"value": Decimal(0), "unit": "people"}, True),
+        ({"value": Decimal(5), "unit": "people"}, False),
+        ({"value": Decimal(4), "unit": "%"}, False),  # a share of an unknown group
+    ],
+)
+def test_is_suppressed(fields, suppressed):
+    args = {"group_size": None, "denominator": None, "unit": "%", "threshold": 5, **fields}
+    assert is_suppressed(**args) is suppressed
+
+
+@pytest.fixture
+def sensitive_plan(tracked_plan, editor):
+    """One visible value and three small groups, dated last year."""
+    share = node(tracked_plan, "Share of women among postdocs")
+    mentored = node(tracked_plan, "Postdocs mentored")
+    year = timezone.localdate().year - 1
+    measurement_record(
+        indicator=share,
+        user=editor,
+        period_end=dt.date(year, 6, 30),
+        value=Decimal("22.5"),
+        numerator=45,
+        denominator=200,
+    )
+    measurement_record(
+        indicator=share,
+        user=editor,
+        period_end=dt.date(year, 12, 31),
+        value=Decimal("77.77"),
+        numerator=2,
+        denominator=3,
+        note="SECRET-NOTE",
+        source="SECRET-SOURCE",
+    )
+    measurement_record(
+        indicator=share,
+        user=editor,
+        period_end=dt.date(year, 12, 31),
+        value=Decimal("66.6601"),
+        numerator=4,
+        denominator=4,
+        group_size=4,
+        breakdown={"career stage": "senior"},
+    )
+    measurement_record(indicator=mentored, user=editor, period_end=dt.date(year, 12, 31), value=Decimal(3))
+    # The report for last year needs a version published by then.
+    tracked_plan.versions.update(published_at=timezone.now().replace(year=year, month=1, day=15))
+    return tracked_plan
+
+
+def public_urls(plan):
+    year = timezone.localdate().year - 1
+    return [
+        reverse("tracking:indicators", kwargs={"slug": plan.slug}),
+        reverse("tracking:indicators", kwargs={"slug": plan.slug}) + f"?as_of={year}-12-31",
+        reverse("tracking:indicators_csv", kwargs={"slug": plan.slug}),
+        reverse("tracking:report", kwargs={"slug": plan.slug, "year": year}),
+        reverse("tracking:report", kwargs={"slug": plan.slug, "year": year + 1}),
+        reverse("tracking:actions", kwargs={"slug": plan.slug}),
+        reverse("tracking:actions_csv", kwargs={"slug": plan.slug}),
+    ]
+
+
+@pytest.mark.parametrize("who", ["visitor", "editor"])
+def test_small_groups_never_leak_on_any_public_surface(client, sensitive_plan, editor, who):
+    if who == "editor":
+        client.force_login(editor)  # public pages are public even for the committee
+    for url in public_urls(sensitive_plan):
+        response = client.get(url)
+        assert response.status_code == HTTPStatus.OK, url
+        body = response.content.decode()
+        for secret in SECRETS:
+            assert secret not in body, f"{secret} leaked on {url}"
+        if "indicators" in url or "report" in url:
+            assert "fewer than 5" in body, url
+            assert "22.5" in body, url  # the large group is shown
+
+
+def test_the_csv_says_fewer_than_and_drops_the_counts(client, sensitive_plan):
+    response = client.get(reverse("tracking:indicators_csv", kwargs={"slug": sensitive_plan.slug}))
+    lines = response.content.decode().splitlines()
+    assert lines[0].startswith("section,indicator,unit,period_start,date,group,value,numerator,denominator")
+    mentored = next(line for line in lines if "Postdocs mentored" in line)
+    assert ",fewer than 5,,," in mentored
+    senior = next(line for line in lines if "career stage: senior" in line)
+    assert ",fewer than 5,,," in senior
+    visible = next(line for line in lines if ",22.5," in line)
+    assert ",45,200," in visible
+
+
+def test_the_chart_draws_no_point_for_a_small_group(client, sensitive_plan):
+    response = client.get(reverse("tracking:indicators", kwargs={"slug": sensitive_plan.slug}))
+    chart = response.context["indicators"][0].chart
+    assert "<title>" in chart
+    assert chart.count("<circle") == 1  # only the visible value
+    assert "fewer than 5" in chart
+    assert "77.77" not in chart
+
+
+def test_no_trend_next_to_a_hidden_value(client, sensitive_plan):
+    response = client.get(reverse("tracking:indicators", kwargs={"slug": sensitive_plan.slug}))
+    share = response.context["indicators"][0]
+    assert share.latest.suppressed
+    assert share.trend is None
+    assert share.target_met is None
+
+
+def test_a_higher_threshold_hides_more(client, sensitive_plan):
+    sensitive_plan.small_count_threshold = 250
+    sensitive_plan.save()
+    response = client.get(reverse("tracking:indicators_csv", kwargs={"slug": sensitive_plan.slug}))
+    body = response.content.decode()
+    assert "22.5" not in body
+    assert "fewer than 250" in body

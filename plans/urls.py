@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from .views import public
+from .views import public, workspace
 
 
 class VersionNumberConverter:
@@ -23,4 +23,30 @@ urlpatterns = [
     path("plans/<slug:slug>/v/<version:number>/", public.version_detail, name="version_detail"),
     path("plans/<slug:slug>/v/<version:number>.json", public.version_json, name="version_json"),
     path("plans/<slug:slug>/v/<version:number>.md", public.version_md, name="version_markdown"),
+    # Workspace
+    path("plans/<slug:slug>/edit/", workspace.outline, name="workspace"),
+    path("plans/<slug:slug>/edit/add/", workspace.node_add, name="node_add"),
+    path("plans/<slug:slug>/edit/preview/", workspace.preview, name="workspace_preview"),
+    path("plans/<slug:slug>/edit/deleted/", workspace.deleted_nodes, name="deleted_nodes"),
+    path("plans/<slug:slug>/edit/recent/", workspace.recent_changes, name="recent_changes"),
+    path("plans/<slug:slug>/edit/publish/", workspace.publish, name="workspace_publish"),
+    path("plans/<slug:slug>/edit/references/", workspace.reference_list, name="workspace_references"),
+    path("plans/<slug:slug>/edit/references/add/", workspace.reference_add, name="reference_add"),
+    path("plans/<slug:slug>/edit/references/<int:reference_id>/", workspace.reference_edit, name="reference_edit"),
+    path(
+        "plans/<slug:slug>/edit/references/<int:reference_id>/delete/",
+        workspace.reference_delete_view,
+        name="reference_delete",
+    ),
+    path("plans/<slug:slug>/edit/n/<int:node_id>/", workspace.node_edit, name="node_edit"),
+    path("plans/<slug:slug>/edit/n/<int:node_id>/move/", workspace.node_move_view, name="node_move"),
+    path("plans/<slug:slug>/edit/n/<int:node_id>/delete/", workspace.node_delete_view, name="node_delete"),
+    path("plans/<slug:slug>/edit/n/<int:node_id>/restore/", workspace.node_restore_view, name="node_restore"),
+    path("plans/<slug:slug>/edit/n/<int:node_id>/history/", workspace.node_history, name="node_history"),
+    path("plans/<slug:slug>/edit/n/<int:node_id>/compare/", workspace.node_compare, name="node_compare"),
+    path(
+        "plans/<slug:slug>/edit/n/<int:node_id>/revert/<int:history_id>/",
+        workspace.node_revert_view,
+        name="node_revert",
+    ),
 ]

@@ -1,0 +1,38 @@
+"""The committee workspace under /plans/<slug>/edit/: every view goes through `workspace_view`."""
+
+from .access import get_node, workspace_view
+from .history import node_compare, node_history, node_revert_view, recent_changes
+from .nodes import (
+    deleted_nodes,
+    node_add,
+    node_delete_view,
+    node_edit,
+    node_move_view,
+    node_restore_view,
+    outline,
+    preview,
+)
+from .publish import publish
+from .references import reference_add, reference_delete_view, reference_edit, reference_list
+
+__all__ = [
+    "deleted_nodes",
+    "get_node",
+    "node_add",
+    "node_compare",
+    "node_delete_view",
+    "node_edit",
+    "node_history",
+    "node_move_view",
+    "node_restore_view",
+    "node_revert_view",
+    "outline",
+    "preview",
+    "publish",
+    "recent_changes",
+    "reference_add",
+    "reference_delete_view",
+    "reference_edit",
+    "reference_list",
+    "workspace_view",
+]

@@ -1,0 +1,54 @@
+"""The one access check of the committee workspace, used by every workspace view."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+
+from ...models import Node, Plan
+from ...permissions import can_edit, can_publish, can_read
+
+
+def workspace_view(*, publish: bool = False) -> Callable:
+    """Decorate a view `view(request, plan, **kwargs)` of /plans/<slug>/edit/...
+
+    Anonymous: the sign-in page (before looking the plan up, so its existence is not
+    revealed). Signed in without a role on this plan: 404 if they may not even read it,
+    otherwise 403. With `publish`, editors who are not publishers get 403 too.
+    """
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, slug: str, *args, **kwargs) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            plan = get_object_or_404(Plan, slug=slug)
+            if not can_edit(request.user, plan):
+                if not can_read(request.user, plan):
+                    raise Http404("No plan here.")
+                raise PermissionDenied("Only the plan's committee members may work on its draft.")
+            if publish and not can_publish(request.user, plan):
+                raise PermissionDenied("Only the plan's publishers may publish it.")
+            request.can_publish = can_publish(request.user, plan)
+            return view(request, plan, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def get_node(plan: Plan, node_id: int, *, live: bool | None = True) -> Node:
+    """A node of this plan (404 otherwise): live only by default, deleted only with live=False, any with None."""
+    nodes = Node.objects.filter(plan=plan)
+    if live is True:
+        nodes = nodes.live()
+    elif live is False:
+        nodes = nodes.deleted()
+    node = get_object_or_404(nodes, pk=node_id)
+    node.plan = plan  # already loaded; spares a query
+    return node

@@ -1,0 +1,334 @@
+"""Workspace pages for the tree: outline, add, edit (with preview and conflicts), move, delete, restore."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
+
+from ...diff import diff_fields
+from ...forms import KIND_LABELS, DeleteForm, MoveForm, NodeForm, node_form
+from ...markdown import render_markdown
+from ...models import ALLOWED_CHILDREN, Node, NodeKind, Plan, Reference
+from ...services import (
+    EditConflict,
+    NodeError,
+    allowed_kinds,
+    node_create,
+    node_delete,
+    node_descendants,
+    node_move,
+    node_restore,
+    node_update,
+)
+from ...services.nodes import KIND_CONTENT_FIELDS
+from ...snapshot import iter_sections, serialize_node
+from ...tree import TreeNode, build_tree, walk
+from .access import get_node, workspace_view
+
+# Parts of a serialized section that are about its place, not its content.
+PLACE_KEYS = frozenset({"id", "number", "anchor", "children"})
+
+
+def outline_url(plan: Plan, node: Node | None = None) -> str:
+    url = reverse("plans:workspace", kwargs={"slug": plan.slug})
+    return f"{url}#node-{node.pk}" if node is not None else url
+
+
+def _content(section: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in section.items() if k not in PLACE_KEYS}
+
+
+def mark_changes(forest: list[TreeNode], snapshot: dict[str, Any] | None) -> None:
+    """Set `status` on every tree node: "new", "changed", "moved" or "" compared with `snapshot`.
+
+    Uses the same serializer as publishing, so "changed" here means "would change the
+    published text".
+    """
+    published = {s["id"]: s for s in iter_sections(snapshot["sections"])} if snapshot else None
+    for item in walk(forest):
+        item.status = ""
+        if published is None:
+            continue
+        before = published.get(item.node.pk)
+        if before is None:
+            item.status = "new"
+            continue
+        now = serialize_node(TreeNode(node=item.node, number=item.number, depth=item.depth))
+        if _content(now) != _content(before):
+            item.status = "changed"
+        elif now["number"] != before["number"]:
+            item.status = "moved"
+
+
+@require_safe
+@workspace_view()
+def outline(request: HttpRequest, plan: Plan) -> HttpResponse:
+    nodes = list(Node.objects.filter(plan=plan))  # live and deleted, in one query
+    live = [n for n in nodes if n.deleted_at is None]
+    forest = build_tree(live)
+    latest = plan.versions.latest_first().first()
+    mark_changes(forest, latest.snapshot if latest else None)
+    for item in walk(forest):
+        item.can_add = bool(ALLOWED_CHILDREN[item.node.kind])
+    return render(
+        request,
+        "plans/workspace/outline.html",
+        {
+            "plan": plan,
+            "forest": forest,
+            "latest": latest,
+            "deleted_count": len(nodes) - len(live),
+            "node_count": len(live),
+        },
+    )
+
+
+def _add_service_errors(form, error: ValidationError | NodeError) -> None:
+    """Show a service's refusal on the form, next to the field it names if the form has it."""
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
+
+
+def _preview_html(plan: Plan, body: str):
+    labels = set(Reference.objects.filter(plan=plan).values_list("label", flat=True))
+    return render_markdown(body or "", labels)
+
+
+@require_POST
+@workspace_view()
+def preview(request: HttpRequest, plan: Plan) -> HttpResponse:
+    """The body rendered exactly as the public page renders it (htmx swaps it into the form)."""
+    return render(
+        request, "plans/workspace/includes/_preview.html", {"preview": _preview_html(plan, request.POST.get("body"))}
+    )
+
+
+def _form_page(request, plan, *, form: NodeForm, kind: str, node=None, parent=None, preview=None, **extra):
+    context = {
+        "plan": plan,
+        "form": form,
+        "kind": kind,
+        "kind_label": NodeKind(kind).label,
+        "node": node,
+        "parent": parent,
+        "preview": preview,
+        **extra,
+    }
+    return render(request, "plans/workspace/node_form.html", context)
+
+
+@workspace_view()
+def node_add(request: HttpRequest, plan: Plan) -> HttpResponse:
+    parent_id = request.GET.get("parent")
+    parent = get_node(plan, int(parent_id)) if parent_id and parent_id.isdigit() else None
+    kinds = allowed_kinds(parent)
+    kind = request.GET.get("kind")
+    if kind not in kinds:
+        choices = [(k, NodeKind(k).label) for k in kinds]
+        return render(request, "plans/workspace/kind_choice.html", {"plan": plan, "parent": parent, "choices": choices})
+    form = node_form(request.POST or None, kind=kind, parent=parent, plan=plan)
+    preview_html = None
+    if request.method == "POST":
+        if "preview" in request.POST:
+            preview_html = _preview_html(plan, request.POST.get("body"))
+        elif form.is_valid():
+            try:
+                node = node_create(
+                    plan=plan,
+                    parent=parent,
+                    kind=kind,
+                    data=form.content(),
+                    user=request.user,
+                    message=form.cleaned_data["message"],
+                )
+            except (NodeError, ValidationError) as error:
+                _add_service_errors(form, error)
+            else:
+                messages.success(request, f"Added “{node.title}”.")
+                return redirect(outline_url(plan, node))
+    return _form_page(request, plan, form=form, kind=kind, parent=parent, preview=preview_html)
+
+
+@workspace_view()
+def node_edit(request: HttpRequest, plan: Plan, node_id: int) -> HttpResponse:
+    node = get_node(plan, node_id, live=None)
+    form = node_form(request.POST or None, kind=node.kind, node=node)
+    if node.deleted_at is not None:
+        if request.method != "POST":
+            raise Http404("This section is deleted.")
+        # Deleted while this form was open: keep the typed text on the conflict page.
+        form.is_valid()
+        return _conflict_page(request, plan, node, form, node)
+    preview_html = None
+    if request.method == "POST":
+        if "preview" in request.POST:
+            preview_html = _preview_html(plan, request.POST.get("body"))
+        elif form.is_valid():
+            base_revision = form.cleaned_data["base_revision"]
+            try:
+                saved = node_update(
+                    node=node,
+                    base_revision=base_revision if base_revision is not None else 0,
+                    data=form.content(),
+                    user=request.user,
+                    message=form.cleaned_data["message"],
+                )
+            except EditConflict as conflict:
+                return _conflict_page(request, plan, node, form, conflict.current)
+            except (NodeError, ValidationError) as error:
+                _add_service_errors(form, error)
+            else:
+                if saved is node:  # the content equals the current one
+                    messages.info(request, f"Nothing changed in “{saved.title}”, so nothing was saved.")
+                else:
+                    messages.success(request, f"Saved “{saved.title}”.")
+                return redirect(outline_url(plan, saved))
+    return _form_page(request, plan, form=form, kind=node.kind, node=node, parent=node.parent, preview=preview_html)
+
+
+def _conflict_page(request, plan: Plan, node: Node, form: NodeForm, current: Node | None) -> HttpResponse:
+    """Their version and yours with a diff; the form keeps your text, now based on their revision."""
+    fields = KIND_CONTENT_FIELDS[node.kind]
+    theirs = {name: getattr(current, name) for name in fields} if current is not None else {}
+    yours = form.content()
+    labels = KIND_LABELS[node.kind]
+    changes = diff_fields(theirs, yours, labels, fields=fields)
+    last_change = current.history.select_related("history_user").first() if current is not None else None
+    deleted = current is None or current.deleted_at is not None
+    data = request.POST.copy()
+    if current is not None:
+        data["base_revision"] = str(current.revision)
+    merge_form = node_form(data, kind=node.kind, node=current or node)
+    merge_form.is_valid()
+    return _form_page(
+        request,
+        plan,
+        form=merge_form,
+        kind=node.kind,
+        node=current or node,
+        parent=node.parent,
+        conflict={
+            "theirs": theirs,
+            "their_fields": [(labels.get(name, name), theirs.get(name)) for name in fields],
+            "changes": changes,
+            "last_change": last_change,
+            "deleted": deleted,
+        },
+    )
+
+
+def _parent_candidates(plan: Plan, node: Node) -> list[tuple[Node, str]]:
+    """The live nodes `node` may move under: kinds that may hold it, not itself or its descendants."""
+    excluded = {node.pk, *(d.pk for d in node_descendants(node))}
+    forest = build_tree(list(Node.objects.filter(plan=plan).live()))
+    return [
+        (item.node, f"{item.number} {item.node.title}")
+        for item in walk(forest)
+        if item.node.pk not in excluded and node.kind in ALLOWED_CHILDREN[item.node.kind]
+    ]
+
+
+@workspace_view()
+def node_move_view(request: HttpRequest, plan: Plan, node_id: int) -> HttpResponse:
+    node = get_node(plan, node_id)
+    if request.method == "POST" and request.POST.get("direction"):
+        try:
+            node_move(node=node, direction=request.POST["direction"], user=request.user)
+        except NodeError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Moved “{node.title}” {request.POST['direction']}.")
+        return redirect(outline_url(plan, node))
+    form = MoveForm(request.POST or None, node=node, candidates=_parent_candidates(plan, node))
+    if request.method == "POST" and form.is_valid():
+        place = form.cleaned_data["place"]
+        try:
+            node_move(
+                node=node,
+                new_parent=form.new_parent(),
+                new_position=place - 1 if place else None,
+                user=request.user,
+                message=form.cleaned_data["message"],
+            )
+        except NodeError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Moved “{node.title}”.")
+            return redirect(outline_url(plan, node))
+    return render(request, "plans/workspace/node_move.html", {"plan": plan, "node": node, "form": form})
+
+
+@workspace_view()
+def node_delete_view(request: HttpRequest, plan: Plan, node_id: int) -> HttpResponse:
+    node = get_node(plan, node_id)
+    descendants = node_descendants(node)
+    form = DeleteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            deleted = node_delete(node=node, user=request.user, message=form.cleaned_data["message"])
+        except NodeError as error:
+            form.add_error(None, str(error))
+        else:
+            extra = (
+                f" and {len(deleted) - 1} section{'s' if len(deleted) != 2 else ''} under it"
+                if len(deleted) > 1
+                else ""
+            )
+            messages.success(request, f"Deleted “{node.title}”{extra}. You can restore it from Deleted sections.")
+            return redirect(outline_url(plan))
+    return render(
+        request,
+        "plans/workspace/node_delete.html",
+        {"plan": plan, "node": node, "descendants": descendants, "form": form},
+    )
+
+
+@require_safe
+@workspace_view()
+def deleted_nodes(request: HttpRequest, plan: Plan) -> HttpResponse:
+    """Every deletion batch that can be restored: its top node, how many went with it, who and when."""
+    deleted = list(Node.objects.filter(plan=plan).deleted().order_by("-deleted_at", "pk"))
+    by_batch: dict[Any, list[Node]] = {}
+    for item in deleted:
+        by_batch.setdefault(item.deletion_batch, []).append(item)
+    batches = []
+    for items in by_batch.values():
+        ids = {n.pk for n in items}
+        root = next((n for n in items if n.parent_id not in ids), items[0])
+        batches.append({"root": root, "count": len(items) - 1})
+    records = Node.history.filter(id__in=[b["root"].pk for b in batches]).exclude(deleted_at=None)
+    who: dict[int, Any] = {}
+    for record in records.select_related("history_user").order_by("history_date"):
+        who[record.id] = record  # the last record that shows it deleted: the deletion
+    for batch in batches:
+        batch["record"] = who.get(batch["root"].pk)
+    return render(request, "plans/workspace/deleted.html", {"plan": plan, "batches": batches})
+
+
+@workspace_view()
+def node_restore_view(request: HttpRequest, plan: Plan, node_id: int) -> HttpResponse:
+    node = get_node(plan, node_id, live=False)
+    if request.method == "POST":
+        try:
+            restored = node_restore(node=node, user=request.user)
+        except NodeError as error:
+            messages.error(request, str(error))
+            return redirect("plans:deleted_nodes", slug=plan.slug)
+        extra = (
+            f" with {len(restored) - 1} section{'s' if len(restored) != 2 else ''} under it"
+            if len(restored) > 1
+            else ""
+        )
+        messages.success(request, f"Restored “{restored[0].title}”{extra}.")
+        return redirect(outline_url(plan, restored[0]))
+    batch = list(Node.objects.filter(plan=plan, deletion_batch=node.deletion_batch))
+    return render(request, "plans/workspace/node_restore.html", {"plan": plan, "node": node, "batch": batch})

@@ -1,0 +1,39 @@
+"""Publishing from the browser (publishers only)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from ...forms import PublishForm
+from ...models import Plan
+from ...services import PublishError, plan_publish
+from .access import workspace_view
+
+
+@workspace_view(publish=True)
+def publish(request: HttpRequest, plan: Plan) -> HttpResponse:
+    latest = plan.versions.latest_first().defer("snapshot").first()
+    form = PublishForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = plan_publish(
+                plan=plan,
+                user=request.user,
+                notes=form.cleaned_data["notes"],
+                major=form.cleaned_data["kind"] == "major",
+            )
+        except PublishError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Published version {version.number}. This is what readers now see.")
+            return redirect(version.get_absolute_url())
+    numbers = (
+        {"minor": f"{latest.major}.{latest.minor + 1}", "major": f"{latest.major + 1}.0"}
+        if latest
+        else {"minor": "1.0", "major": "1.0"}
+    )
+    return render(
+        request, "plans/workspace/publish.html", {"plan": plan, "form": form, "latest": latest, "numbers": numbers}
+    )

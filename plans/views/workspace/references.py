@@ -1,0 +1,106 @@
+"""Workspace pages for the plan's reference list: list, add, edit (no lost updates), delete."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from ...diff import diff_fields
+from ...forms import DeleteForm, ReferenceForm
+from ...models import Node, Plan, Reference
+from ...services import EditConflict, reference_create, reference_delete, reference_update
+from .access import workspace_view
+from .nodes import _add_service_errors
+
+LABELS = {"label": "Label", "text": "Citation", "url": "Web address"}
+
+
+def _list_url(plan: Plan):
+    return redirect("plans:workspace_references", slug=plan.slug)
+
+
+@workspace_view()
+def reference_list(request: HttpRequest, plan: Plan) -> HttpResponse:
+    references = Reference.objects.filter(plan=plan)
+    return render(request, "plans/workspace/references.html", {"plan": plan, "references": references})
+
+
+@workspace_view()
+def reference_add(request: HttpRequest, plan: Plan) -> HttpResponse:
+    form = ReferenceForm(request.POST or None, instance=Reference(plan=plan))
+    if request.method == "POST" and form.is_valid():
+        try:
+            reference = reference_create(
+                plan=plan, data=form.content(), user=request.user, message=form.cleaned_data["message"]
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, f"Added reference [{reference.label}].")
+            return _list_url(plan)
+    return render(request, "plans/workspace/reference_form.html", {"plan": plan, "form": form, "reference": None})
+
+
+@workspace_view()
+def reference_edit(request: HttpRequest, plan: Plan, reference_id: int) -> HttpResponse:
+    reference = get_object_or_404(Reference, plan=plan, pk=reference_id)
+    initial = {
+        "label": reference.label,
+        "text": reference.text,
+        "url": reference.url,
+        "base_revision": reference.revision,
+    }
+    form = ReferenceForm(request.POST or None, instance=Reference(plan=plan), initial=initial)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        base_revision = form.cleaned_data["base_revision"]
+        try:
+            saved = reference_update(
+                reference=reference,
+                base_revision=base_revision if base_revision is not None else 0,
+                data=form.content(),
+                user=request.user,
+                message=form.cleaned_data["message"],
+            )
+        except EditConflict as error:
+            current = error.current
+            if current is None:
+                messages.error(request, "Someone deleted this reference while you were editing it.")
+                return _list_url(plan)
+            theirs = {name: getattr(current, name) for name in LABELS}
+            conflict = {"theirs": theirs, "changes": diff_fields(theirs, form.content(), LABELS, fields=list(LABELS))}
+            data = request.POST.copy()
+            data["base_revision"] = str(current.revision)
+            form = ReferenceForm(data, instance=Reference(plan=plan), initial=initial)
+            form.is_valid()
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, f"Saved reference [{saved.label}].")
+            return _list_url(plan)
+    return render(
+        request,
+        "plans/workspace/reference_form.html",
+        {"plan": plan, "form": form, "reference": reference, "conflict": conflict},
+    )
+
+
+@workspace_view()
+def reference_delete_view(request: HttpRequest, plan: Plan, reference_id: int) -> HttpResponse:
+    reference = get_object_or_404(Reference, plan=plan, pk=reference_id)
+    citation = re.compile(rf"\[{re.escape(reference.label)}\](?![(\[:])")
+    citing = [n for n in Node.objects.filter(plan=plan).live().only("id", "title", "body") if citation.search(n.body)]
+    form = DeleteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        reference_delete(reference=reference, user=request.user, message=form.cleaned_data["message"])
+        messages.success(request, f"Deleted reference [{reference.label}].")
+        return _list_url(plan)
+    return render(
+        request,
+        "plans/workspace/reference_delete.html",
+        {"plan": plan, "reference": reference, "citing": citing, "form": form},
+    )

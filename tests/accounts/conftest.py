@@ -48,15 +48,19 @@ def add_totp() -> Callable[..., str]:
 @pytest.fixture
 def admin_user(make_user, add_totp):
     """An admin (staff) with two-factor authentication set up."""
-    user = make_user("admin@example.org", is_staff=True)
+    user = make_user("admin@example.org", is_staff=True, is_superuser=True)
     add_totp(user)
     return user
 
 
 @pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
+def admin_client(admin_user):
+    """A test client signed in as the admin (its own cookies, separate from `client`)."""
+    from django.test import Client
+
+    admin = Client()
+    admin.force_login(admin_user)
+    return admin
 
 
 @pytest.fixture

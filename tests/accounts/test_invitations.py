@@ -223,3 +223,12 @@ def test_invitation_events_are_audited(client, invite, admin_user, plan):
     assert (AuditAction.ACCOUNT_CREATED, "", "newcomer@example.org") in actions
     assert (AuditAction.ROLE_GRANTED, admin_user.email, "newcomer@example.org") in actions
     assert (AuditAction.INVITATION_ACCEPTED, "newcomer@example.org", "newcomer@example.org") in actions
+
+
+def test_new_editor_goes_straight_to_two_factor_set_up(require_mfa, client, invite, plan):
+    """Choosing the password counts as a fresh sign-in: the set-up page does not ask for it again."""
+    invitation = invite()
+    response = client.post(path_of(invitation), {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("mfa_activate_totp")
+    assert response.status_code == HTTPStatus.OK
+    assert b"Authenticator secret" in response.content

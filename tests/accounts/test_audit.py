@@ -1,0 +1,148 @@
+"""The audit log: every account and role change, by whatever path, says who did what to whom and when."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+
+from accounts.audit import acting_as
+from accounts.models import AuditAction, AuditLogEntry, AuditLogImmutableError
+from accounts.services import account_deactivate, plan_role_set
+from plans.models import PlanRole, Role
+
+from .conftest import totp_code
+
+
+def entries(action):
+    return list(AuditLogEntry.objects.filter(action=action).order_by("id"))
+
+
+def test_role_grant_change_and_removal_are_recorded_with_actor_and_plan(plan, make_user, admin_user):
+    person = make_user("person@example.org")
+    plan_role_set(plan=plan, user=person, role=Role.EDITOR, by=admin_user)
+    plan_role_set(plan=plan, user=person, role=Role.PUBLISHER, by=admin_user)
+    plan_role_set(plan=plan, user=person, role=Role.PUBLISHER, by=admin_user)  # no change, no entry
+    plan_role_set(plan=plan, user=person, role=None, by=admin_user)
+
+    granted, changed, removed = (
+        entries(AuditAction.ROLE_GRANTED),
+        entries(AuditAction.ROLE_CHANGED),
+        entries(AuditAction.ROLE_REMOVED),
+    )
+    assert len(granted) == len(changed) == len(removed) == 1
+    for entry in (granted[0], changed[0], removed[0]):
+        assert entry.actor_id == admin_user.pk
+        assert entry.actor_email == "admin@example.org"
+        assert entry.subject_id == person.pk
+        assert entry.subject_email == "person@example.org"
+        assert entry.plan_slug == plan.slug
+    assert changed[0].details == {"from": "editor", "to": "publisher"}
+    assert changed[0].summary == f"Role changed: editor → publisher on {plan.slug}"
+
+
+def test_role_given_in_the_django_admin_is_recorded_as_the_admin(admin_client, admin_user, plan, make_user):
+    person = make_user("person@example.org")
+    response = admin_client.post(
+        reverse("admin:plans_planrole_add"), {"plan": plan.pk, "user": person.pk, "role": Role.EDITOR}
+    )
+    assert response.status_code == HTTPStatus.FOUND, response.content
+    assert PlanRole.objects.filter(plan=plan, user=person).exists()
+    (entry,) = entries(AuditAction.ROLE_GRANTED)
+    assert entry.actor_email == admin_user.email
+    assert entry.subject_email == person.email
+
+
+def test_deactivation_and_admin_status_are_recorded(make_user, admin_user):
+    person = make_user("person@example.org")
+    account_deactivate(user=person, by=admin_user)
+    (entry,) = entries(AuditAction.ACCOUNT_DEACTIVATED)
+    assert (entry.actor_email, entry.subject_email) == (admin_user.email, person.email)
+
+    with acting_as(admin_user):
+        person.is_active = True
+        person.is_staff = True
+        person.save()
+    assert entries(AuditAction.ACCOUNT_REACTIVATED)[0].actor_email == admin_user.email
+    assert entries(AuditAction.ADMIN_GRANTED)[-1].subject_email == person.email
+
+
+def test_account_creation_and_email_change_are_recorded(make_user):
+    person = make_user("old@example.org")
+    assert entries(AuditAction.ACCOUNT_CREATED)[-1].subject_email == "old@example.org"
+    person.email = "new@example.org"
+    person.save()
+    (entry,) = entries(AuditAction.EMAIL_CHANGED)
+    assert entry.details == {"from": "old@example.org", "to": "new@example.org"}
+
+
+def test_sign_in_writes_no_entry(client, make_user, password_sign_in):
+    person = make_user()
+    before = AuditLogEntry.objects.count()
+    password_sign_in(client, person)
+    assert AuditLogEntry.objects.count() == before
+
+
+def test_password_change_is_recorded(client, make_user, password_sign_in):
+    person = make_user("person@example.org")
+    password_sign_in(client, person)
+    response = client.post(
+        reverse("account_change_password"),
+        {
+            "oldpassword": "a-long-test-password",
+            "password1": "Another-long-pass-77",
+            "password2": "Another-long-pass-77",
+        },
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    (entry,) = entries(AuditAction.PASSWORD_CHANGED)
+    assert entry.actor_email == entry.subject_email == "person@example.org"
+
+
+def test_two_factor_set_up_is_recorded(client, editor, reauthenticate, django_capture_on_commit_callbacks):
+    client.force_login(editor)
+    reauthenticate(client)
+    secret = client.get(reverse("mfa_activate_totp")).context["form"].secret
+    with django_capture_on_commit_callbacks(execute=True):  # allauth signals it once committed
+        client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
+    added = entries(AuditAction.MFA_ADDED)
+    assert [e.details["to"] for e in added] == ["authenticator app", "recovery codes"]
+    assert added[0].actor_email == added[0].subject_email == editor.email
+
+
+def test_entries_cannot_be_changed_or_deleted(make_user):
+    make_user()
+    entry = AuditLogEntry.objects.first()
+    entry.details = {"to": "forged"}
+    with pytest.raises(AuditLogImmutableError):
+        entry.save()
+    with pytest.raises(AuditLogImmutableError):
+        entry.delete()
+
+
+def test_entries_outlive_the_deletion_of_the_plan_and_the_account(plan, make_user, admin_user):
+    person = make_user("person@example.org", plan=plan, role=Role.EDITOR)
+    plan.delete()
+    person.delete()
+    assert entries(AuditAction.ROLE_REMOVED)[0].subject_email == "person@example.org"
+    assert AuditLogEntry.objects.filter(subject_email="person@example.org").count() >= 2
+
+
+def test_audit_log_page_shows_entries_and_searches(admin_client, plan, make_user, admin_user):
+    person = make_user("person@example.org")
+    plan_role_set(plan=plan, user=person, role=Role.EDITOR, by=admin_user)
+    content = admin_client.get(reverse("accounts:audit_log")).content.decode()
+    assert f"Role given: editor on {plan.slug}" in content
+    assert "person@example.org" in content
+    content = admin_client.get(reverse("accounts:audit_log"), {"q": "nobody@example.org"}).content.decode()
+    assert "Role given" not in content
+
+
+def test_audit_log_is_read_only_in_the_django_admin(admin_client, make_user):
+    make_user()
+    entry = AuditLogEntry.objects.first()
+    assert admin_client.get(reverse("admin:accounts_auditlogentry_changelist")).status_code == HTTPStatus.OK
+    response = admin_client.post(reverse("admin:accounts_auditlogentry_delete", args=[entry.pk]), {"post": "yes"})
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert AuditLogEntry.objects.filter(pk=entry.pk).exists()

@@ -1,0 +1,135 @@
+"""Sign-in and self-service through allauth: closed sign-up, no account enumeration, rate limits,
+the Django admin behind allauth's sign-in, and every allauth page in the portal's layout."""
+
+from __future__ import annotations
+
+import re
+from http import HTTPStatus
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.urls import reverse
+
+User = get_user_model()
+
+
+@pytest.mark.parametrize("name", ["account_login", "account_reset_password", "account_signup"])
+def test_public_account_pages_use_the_portal_layout(client, db, name):
+    response = client.get(reverse(name))
+    assert response.status_code == HTTPStatus.OK
+    content = response.content.decode()
+    assert "DEI Plan Portal" in content
+    assert 'href="#main"' in content  # the portal's skip link: base.html is the layout
+    assert "Menu:" not in content  # allauth's bare default layout is gone
+
+
+@pytest.mark.parametrize("name", ["account_email", "account_change_password", "mfa_index", "usersessions_list"])
+def test_own_account_pages_use_the_portal_layout(client, make_user, name, password_sign_in):
+    password_sign_in(client, make_user())
+    response = client.get(reverse(name))
+    assert response.status_code == HTTPStatus.OK
+    content = response.content.decode()
+    assert 'aria-label="Your account"' in content
+    assert "Menu:" not in content
+
+
+def test_sign_in_form_has_visible_labels(client, db):
+    content = client.get(reverse("account_login")).content.decode()
+    assert re.search(r'<label\s+for="id_login"[^>]*>\s*Email', content)
+    assert re.search(r'<label\s+for="id_password"[^>]*>\s*Password', content)
+
+
+def test_sign_in_by_email_and_password(client, make_user):
+    person = make_user("person@example.org")
+    response = client.post(
+        reverse("account_login"), {"login": "person@example.org", "password": "a-long-test-password"}
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert int(client.session["_auth_user_id"]) == person.pk
+
+
+def test_sign_up_is_closed_by_default(client, db):
+    response = client.get(reverse("account_signup"))
+    assert b"Joining is by invitation" in response.content
+    client.post(
+        reverse("account_signup"),
+        {"email": "me@example.org", "password1": "Blue-heron-42-sings", "password2": "Blue-heron-42-sings"},
+    )
+    assert not User.objects.filter(email="me@example.org").exists()
+
+
+def test_sign_up_can_be_opened(client, db, settings):
+    settings.OPEN_SIGNUP = True
+    response = client.get(reverse("account_signup"))
+    assert b"Joining is by invitation" not in response.content
+    assert b'name="password1"' in response.content
+
+
+def test_wrong_password_and_unknown_email_get_the_same_answer(client, make_user):
+    make_user("known@example.org")
+    known = client.post(reverse("account_login"), {"login": "known@example.org", "password": "wrong-password-1"})
+    unknown = client.post(reverse("account_login"), {"login": "unknown@example.org", "password": "wrong-password-1"})
+    assert known.status_code == unknown.status_code == HTTPStatus.OK
+    assert known.context["form"].errors == unknown.context["form"].errors
+
+
+def test_password_reset_does_not_reveal_whether_an_account_exists(client, make_user):
+    make_user("known@example.org")
+    known = client.post(reverse("account_reset_password"), {"email": "known@example.org"})
+    unknown = client.post(reverse("account_reset_password"), {"email": "unknown@example.org"})
+    assert known.status_code == unknown.status_code == HTTPStatus.FOUND
+    assert known["Location"] == unknown["Location"]
+    assert [m.to for m in mail.outbox] == [["known@example.org"], ["unknown@example.org"]]
+
+
+def test_account_emails_have_a_plain_text_part(client, make_user):
+    make_user("known@example.org")
+    client.post(reverse("account_reset_password"), {"email": "known@example.org"})
+    (message,) = mail.outbox
+    assert message.content_subtype == "plain"
+    assert "/accounts/password/reset/key/" in message.body
+    assert message.subject.startswith("[DEI Plan Portal]")
+
+
+def test_failed_sign_ins_are_rate_limited(client, make_user):
+    """allauth's default: 5 failures for one account in 5 minutes lock it, even with the right password."""
+    make_user("person@example.org")
+    for _ in range(5):
+        client.post(reverse("account_login"), {"login": "person@example.org", "password": "wrong-password-1"})
+    response = client.post(
+        reverse("account_login"), {"login": "person@example.org", "password": "a-long-test-password"}
+    )
+    assert "_auth_user_id" not in client.session
+    assert b"Too many failed login attempts" in response.content
+
+
+def test_password_rules_apply_to_password_changes(client, make_user, password_sign_in):
+    person = make_user()
+    password_sign_in(client, person)
+    response = client.post(
+        reverse("account_change_password"),
+        {"oldpassword": "a-long-test-password", "password1": "12345678", "password2": "12345678"},
+    )
+    assert response.status_code == HTTPStatus.OK
+    person.refresh_from_db()
+    assert person.check_password("a-long-test-password")
+
+
+def test_django_admin_sign_in_goes_through_allauth(client, db):
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].startswith(reverse("account_login"))
+    assert "next=%2Fadmin%2F" in response["Location"]
+
+
+def test_django_admin_refuses_non_staff(client, make_user):
+    client.force_login(make_user())
+    assert client.get("/admin/login/").status_code == HTTPStatus.FORBIDDEN
+
+
+def test_sign_out_everywhere_page(client, make_user, password_sign_in):
+    password_sign_in(client, make_user())
+    response = client.get(reverse("usersessions_list"))
+    assert response.status_code == HTTPStatus.OK
+    assert b"Sign Out Other Sessions" in response.content or b"sign out" in response.content.lower()

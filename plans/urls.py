@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from .views import public, workspace
+from .views import changes, public, workspace
 
 
 class VersionNumberConverter:
@@ -23,6 +23,14 @@ urlpatterns = [
     path("plans/<slug:slug>/v/<version:number>/", public.version_detail, name="version_detail"),
     path("plans/<slug:slug>/v/<version:number>.json", public.version_json, name="version_json"),
     path("plans/<slug:slug>/v/<version:number>.md", public.version_md, name="version_markdown"),
+    # Changes and comparison
+    path("plans/<slug:slug>/compare/", changes.compare_pick, name="compare_pick"),
+    path(
+        "plans/<slug:slug>/compare/<version:from_number>/<version:to_number>/",
+        changes.compare,
+        name="compare",
+    ),
+    path("plans/<slug:slug>/edit/changes/", changes.unpublished_changes, name="unpublished_changes"),
     # Workspace
     path("plans/<slug:slug>/edit/", workspace.outline, name="workspace"),
     path("plans/<slug:slug>/edit/add/", workspace.node_add, name="node_add"),

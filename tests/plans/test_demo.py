@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from http import HTTPStatus
 from io import StringIO
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.urls import reverse
 
 from plans.demo import DEFAULT_DEMO_PASSWORD, DEMO_SLUG, demo_load
 from plans.markdown import CITATION_RE
@@ -129,6 +131,15 @@ def test_demo_accounts_can_sign_in_with_their_roles(demo):
     roles = dict(PlanRole.objects.filter(plan=demo.plan).values_list("user__email", "role"))
     assert roles == {"editor@example.org": Role.EDITOR, "publisher@example.org": Role.PUBLISHER}
     assert not user_model.objects.get(email="reader@example.org").is_staff
+
+
+@pytest.mark.parametrize(
+    "email", ["admin@example.org", "editor@example.org", "publisher@example.org", "reader@example.org"]
+)
+def test_demo_accounts_sign_in_through_the_sign_in_form(demo, client, email):
+    response = client.post(reverse("account_login"), {"login": email, "password": DEFAULT_DEMO_PASSWORD})
+    assert response.status_code == HTTPStatus.FOUND
+    assert client.get(reverse("plans:plan_list")).wsgi_request.user.email == email
 
 
 def test_demo_password_comes_from_the_environment(db, monkeypatch):

@@ -4,6 +4,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Measurement, ProgressUpdate
+from .services import progress_status_sync
 
 
 @admin.register(ProgressUpdate)
@@ -19,6 +20,19 @@ class ProgressUpdateAdmin(SimpleHistoryAdmin):
         if not change:
             obj.author = request.user
         super().save_model(request, obj, form, change)
+        # The action's status follows its latest update, whichever way the update was made.
+        progress_status_sync(node=obj.node, user=request.user)
+
+    def delete_model(self, request, obj):
+        node = obj.node
+        super().delete_model(request, obj)
+        progress_status_sync(node=node, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        nodes = {update.node for update in queryset.select_related("node")}
+        super().delete_queryset(request, queryset)
+        for node in nodes:
+            progress_status_sync(node=node, user=request.user)
 
 
 @admin.register(Measurement)

@@ -26,6 +26,7 @@ class ProgressUpdateForm(forms.Form):
         label="Percent complete (optional)", min_value=0, max_value=100, required=False
     )
     note = forms.CharField(
+        label="Note (optional)",
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         help_text="What happened since the last update, in plain words. Shown publicly.",

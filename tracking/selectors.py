@@ -44,7 +44,7 @@ STATES: dict[str, State] = {
         State("overdue", "Overdue", "⚠", "state-overdue", "Its target date has passed and it is not done."),
         State("on_track", "On track", "➜", "state-on-track", "In progress, before its target date."),
         State("not_started", "Not started", "○", "state-not-started", "Proposed or planned; no work reported yet."),
-        State("deferred", "Deferred", "⏸", "state-deferred", "Put off for now, before its target date."),
+        State("deferred", "Deferred", "‖", "state-deferred", "Put off for now, before its target date."),
         State("done", "Done", "✓", "state-done", "Completed."),
         State("dropped", "Dropped", "✕", "state-dropped", "Will not be done."),
     )

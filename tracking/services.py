@@ -87,14 +87,27 @@ def progress_post(
         )
         update._history_user = update.author
         update.save()
-        latest = node.progress_updates.order_by("-date", "-created_at", "-id").only("status").first()
-        if latest.status != node.status:
-            node.status = latest.status
-            node.revision += 1
-            node._history_user = update.author
-            node._change_reason = f"Status set by the progress update of {latest.date.isoformat()}."
-            node.save()
+        progress_status_sync(node=node, user=update.author)
     return update
+
+
+def progress_status_sync(*, node: Node, user) -> bool:
+    """Give the action the status of its latest progress update (if it has any). True if it changed.
+
+    Saved like any edit of the action: its revision goes up (so a form opened before is
+    refused) and its history records the user and why.
+    """
+    with transaction.atomic():
+        node = Node.objects.select_for_update().get(pk=node.pk)
+        latest = node.progress_updates.order_by("-date", "-created_at", "-id").only("status", "date").first()
+        if latest is None or latest.status == node.status:
+            return False
+        node.status = latest.status
+        node.revision += 1
+        node._history_user = user if user is not None and user.is_authenticated else None
+        node._change_reason = f"Status set by the progress update of {latest.date.isoformat()}."
+        node.save()
+        return True
 
 
 # --- Measurements ---------------------------------------------------------------------------

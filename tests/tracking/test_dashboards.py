@@ -98,8 +98,7 @@ def test_filter_by_area(client, tracked_plan):
 def test_counts_per_status_per_area(client, tracked_plan):
     response = client.get(actions_url(tracked_plan, status="done"))
     counts = {
-        (c.area.title if c.area else None): {s.key: n for s, n in c.cells}
-        for c in response.context["area_counts"]
+        (c.area.title if c.area else None): {s.key: n for s, n in c.cells} for c in response.context["area_counts"]
     }
     assert counts["Community engagement"]["overdue"] == 1
     assert counts["Community engagement"]["on_track"] == 1

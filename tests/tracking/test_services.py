@@ -2,10 +2,12 @@
 
 import datetime as dt
 from decimal import Decimal
+from http import HTTPStatus
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.urls import reverse
 
 from plans.models import ActionStatus
 from tracking.models import Measurement, ProgressUpdate
@@ -122,3 +124,16 @@ def test_parse_breakdown():
     assert parse_breakdown("") == {}
     with pytest.raises(ValueError, match="name=value"):
         parse_breakdown("postdoc")
+
+
+def test_deleting_the_latest_update_in_the_admin_restores_the_earlier_status(client, tracked_plan, editor, make_user):
+    admin = make_user("admin@example.org", is_staff=True, is_superuser=True)
+    action = node(tracked_plan, "Hold a welcome day")
+    progress_post(node=action, user=editor, date=days_ago(10), status=ActionStatus.IN_PROGRESS)
+    latest = progress_post(node=action, user=editor, date=days_ago(1), status=ActionStatus.DONE)
+    client.force_login(admin)
+    response = client.post(reverse("admin:tracking_progressupdate_delete", args=[latest.pk]), {"post": "yes"})
+    assert response.status_code == HTTPStatus.FOUND
+    action.refresh_from_db()
+    assert action.status == ActionStatus.IN_PROGRESS
+    assert action.history.first().history_user == admin

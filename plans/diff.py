@@ -218,7 +218,8 @@ def _diff_block(a: list[str], b: list[str], level: int, out: list[Op]) -> None:
 def _diff_words(a: list[str], b: list[str], out: list[Op]) -> None:
     # The "popular element" heuristic loses precision but keeps huge rewrites linear-ish.
     autojunk = len(a) + len(b) > _WORD_BLOCK_LIMIT
-    matcher = SequenceMatcher(None, a, b, autojunk=autojunk)
+    # Whitespace never seeds a match (it is everywhere) but still joins matched words.
+    matcher = SequenceMatcher(str.isspace, a, b, autojunk=autojunk)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag in ("equal", "delete", "replace") and i2 > i1:
             out.append(("=" if tag == "equal" else "-", "".join(a[i1:i2])))
@@ -241,43 +242,47 @@ def text_opcodes(old: str, new: str) -> list[Op]:
 
 
 def _coalesce(ops: list[Op]) -> list[Op]:
-    """Group each run of changes as one deletion then one insertion.
+    """Group each run of changes as one deletion then one insertion, and drop noise equalities.
 
-    Whitespace alone between two changes joins them, so replacing "a b c" by "x y z"
-    reads as one deletion and one insertion, not three interleaved pairs.
+    An unchanged stretch between two changes joins them when it is only whitespace, or
+    no longer than the changes on either side (the "semantic cleanup" of diff-match-patch):
+    replacing "a b c" by "x y z", or rewriting a sentence, reads as one deletion and one
+    insertion rather than fragments interleaved with a stray "the". Paragraph breaks are
+    never swallowed.
     """
-    result: list[Op] = []
-    deleted: list[str] = []
-    inserted: list[str] = []
-
-    def flush() -> None:
-        if deleted:
-            result.append(("-", "".join(deleted)))
-        if inserted:
-            result.append(("+", "".join(inserted)))
-        deleted.clear()
-        inserted.clear()
-
-    count = len(ops)
-    for index, (tag, text) in enumerate(ops):
+    # Groups: [deleted, inserted] for a change, a str for an unchanged stretch.
+    groups: list[list[str] | str] = []
+    for tag, text in ops:
         if not text:
             continue
-        if tag == "-":
-            deleted.append(text)
-        elif tag == "+":
-            inserted.append(text)
-        else:
-            between_changes = (deleted or inserted) and index + 1 < count and ops[index + 1][0] != "="
-            if between_changes and text.isspace() and "\n\n" not in text:
-                deleted.append(text)
-                inserted.append(text)
-                continue
-            flush()
-            if result and result[-1][0] == "=":
-                result[-1] = ("=", result[-1][1] + text)
+        if tag == "=":
+            if groups and isinstance(groups[-1], str):
+                groups[-1] += text
             else:
-                result.append(("=", text))
-    flush()
+                groups.append(text)
+        else:
+            if not groups or isinstance(groups[-1], str):
+                groups.append(["", ""])
+            groups[-1][0 if tag == "-" else 1] += text  # type: ignore[index]
+    changed = True
+    while changed:
+        changed = False
+        index = 1
+        while index < len(groups) - 1:
+            before, same, after = groups[index - 1], groups[index], groups[index + 1]
+            if isinstance(same, str) and not isinstance(before, str) and not isinstance(after, str):
+                small = len(same) <= max(map(len, before)) and len(same) <= max(map(len, after))
+                if (same.isspace() or small) and "\n\n" not in same:
+                    groups[index - 1 : index + 2] = [[before[0] + same + after[0], before[1] + same + after[1]]]
+                    changed = True
+                    continue
+            index += 1
+    result: list[Op] = []
+    for group in groups:
+        if isinstance(group, str):
+            result.append(("=", group))
+        else:
+            result.extend((tag, text) for tag, text in (("-", group[0]), ("+", group[1])) if text)
     return result
 
 

@@ -101,6 +101,19 @@ def test_whitespace_between_changes_joins_them():
     assert _changes(diff_text("a b c", "x y z")) == "<del>a b c</del><ins>x y z</ins>"
 
 
+def test_short_unchanged_words_between_changes_join_them():
+    # "meets" alone between two rewrites is noise: one deletion, one insertion.
+    html = diff_text("The committee meets monthly in the hall.", "The group meets weekly in the room.")
+    assert _changes(html) == (
+        "The <del>committee meets monthly</del><ins>group meets weekly</ins> in the <del>hall</del><ins>room</ins>."
+    )
+
+
+def test_paragraph_breaks_are_never_swallowed_by_a_change():
+    html = diff_text("One.\n\nTwo.", "Uno.\n\nDos.")
+    assert _changes(html) == "<del>One</del><ins>Uno</ins>.\n\n<del>Two</del><ins>Dos</ins>."
+
+
 def test_removed_line_break_is_visible():
     html = diff_text("First line\nsecond line", "First line second line")
     assert "¶" in html

@@ -36,7 +36,7 @@ def role_grant(
             return existing
         plan_role = existing or PlanRole(plan=plan, user=user)
         plan_role.role = role
-        plan_role._history_user = granted_by
+        _set_history_user(plan_role, granted_by)
         plan_role.save()
         return plan_role
 
@@ -48,9 +48,15 @@ def role_remove(*, plan: Plan, user: AbstractBaseUser, removed_by: AbstractBaseU
         if existing is None:
             return False
         # Delete through the instance, so the history record names who removed the role.
-        existing._history_user = removed_by
+        _set_history_user(existing, removed_by)
         existing.delete()
         return True
+
+
+def _set_history_user(plan_role: PlanRole, user: AbstractBaseUser | None) -> None:
+    # Without a user, simple-history falls back to the signed-in user of the current request.
+    if user is not None:
+        plan_role._history_user = user
 
 
 def account_get_or_create(*, email: str, password: str | None = None) -> tuple[AbstractBaseUser, bool]:

@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from .selectors import IndicatorRow
-from .suppression import fewer_than, format_number, with_unit
+from .suppression import format_number, with_unit
 
 WIDTH, HEIGHT = 640, 280
 LEFT, RIGHT, TOP, BOTTOM = 64, 116, 16, 44
@@ -176,7 +176,7 @@ def indicator_chart(row: IndicatorRow) -> SafeString:
                     TOP + plot_h - 5,
                     MUTED,
                     measurement.period_label,
-                    fewer_than(measurement.threshold),
+                    measurement.display,
                 )
             )
         else:
@@ -222,8 +222,7 @@ def _description(row: IndicatorRow) -> str:
         hidden = sum(1 for m in series if m.suppressed)
         if hidden:
             sentences.append(
-                f"{hidden} value{'s are' if hidden != 1 else ' is'} not shown because "
-                f"the group counted {fewer_than(series[0].threshold)} people."
+                f"{hidden} value{'s are' if hidden != 1 else ' is'} not shown, to protect the privacy of small groups."
             )
     else:
         sentences.append("No measurements yet.")

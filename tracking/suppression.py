@@ -54,6 +54,59 @@ def fewer_than(threshold: int) -> str:
     return f"fewer than {threshold}"
 
 
+NOT_SHOWN = "not shown"
+SMALL, COMPLEMENT = "small", "complement"
+
+
+def _get(measurement, name: str):
+    return measurement.get(name) if isinstance(measurement, dict) else getattr(measurement, name)
+
+
+def hidden_reasons(measurements: list, *, unit: str, threshold: int) -> list[str]:
+    """Why each measurement of ONE indicator is hidden from the public: "small", "complement" or "".
+
+    "small": its group has fewer people than the threshold. "complement": it shares a
+    breakdown (same period, same kind of groups, e.g. career stage) with exactly one small
+    group, so it is hidden too; otherwise the small one could be worked out by subtracting
+    the others from the total.
+    """
+    reasons = [
+        SMALL
+        if is_suppressed(
+            value=_get(m, "value"),
+            group_size=_get(m, "group_size"),
+            denominator=_get(m, "denominator"),
+            unit=unit,
+            threshold=threshold,
+        )
+        else ""
+        for m in measurements
+    ]
+    siblings: dict[tuple, list[int]] = {}
+    for index, m in enumerate(measurements):
+        breakdown = _get(m, "breakdown") or {}
+        if breakdown:
+            key = (_get(m, "period_start"), _get(m, "period_end"), frozenset(breakdown))
+            siblings.setdefault(key, []).append(index)
+    for indexes in siblings.values():
+        small = [i for i in indexes if reasons[i] == SMALL]
+        visible = [i for i in indexes if not reasons[i]]
+        if len(small) == 1 and visible:
+
+            def size(i: int):
+                m = measurements[i]
+                count = group_count(
+                    value=_get(m, "value"),
+                    group_size=_get(m, "group_size"),
+                    denominator=_get(m, "denominator"),
+                    unit=unit,
+                )
+                return count if count is not None else _get(m, "value")
+
+            reasons[min(visible, key=size)] = COMPLEMENT
+    return reasons
+
+
 def format_number(value: Decimal | int | None) -> str:
     """12.5 -> "12.5", 40.0000 -> "40", 1234567 -> "1234567"; "" for None."""
     if value is None:
@@ -86,6 +139,7 @@ class PublicMeasurement:
     source: str = ""
     note: str = ""
     suppressed: bool = False
+    reason: str = ""  # why it is suppressed: SMALL or COMPLEMENT
     threshold: int = 5
     unit: str = ""
 
@@ -105,9 +159,9 @@ class PublicMeasurement:
 
     @property
     def display(self) -> str:
-        """The value as the public sees it: "42%", or "fewer than 5"."""
+        """The value as the public sees it: "42%", "fewer than 5", or "not shown"."""
         if self.suppressed:
-            return fewer_than(self.threshold)
+            return fewer_than(self.threshold) if self.reason == SMALL else NOT_SHOWN
         return with_unit(format_number(self.value), self.unit)
 
     @property
@@ -117,39 +171,32 @@ class PublicMeasurement:
         return f"{self.numerator} of {self.denominator}"
 
 
-def to_public(measurement: Measurement | dict, *, unit: str, threshold: int) -> PublicMeasurement:
-    """The public view of one measurement (a model instance or a .values() dict)."""
-    get = measurement.get if isinstance(measurement, dict) else lambda name: getattr(measurement, name)
-    node_id = get("node_id")
+def to_public(measurement: Measurement | dict, *, unit: str, threshold: int, reason: str) -> PublicMeasurement:
+    """The public view of one measurement (a model instance or a .values() dict), hidden if `reason`."""
     common = {
-        "node_id": node_id,
-        "period_start": get("period_start"),
-        "period_end": get("period_end"),
-        "breakdown": dict(get("breakdown") or {}),
+        "node_id": _get(measurement, "node_id"),
+        "period_start": _get(measurement, "period_start"),
+        "period_end": _get(measurement, "period_end"),
+        "breakdown": dict(_get(measurement, "breakdown") or {}),
         "threshold": threshold,
         "unit": unit,
     }
-    if is_suppressed(
-        value=get("value"),
-        group_size=get("group_size"),
-        denominator=get("denominator"),
-        unit=unit,
-        threshold=threshold,
-    ):
-        return PublicMeasurement(**common, suppressed=True)
+    if reason:
+        return PublicMeasurement(**common, suppressed=True, reason=reason)
     return PublicMeasurement(
         **common,
-        value=get("value"),
-        numerator=get("numerator"),
-        denominator=get("denominator"),
-        source=get("source") or "",
-        note=get("note") or "",
+        value=_get(measurement, "value"),
+        numerator=_get(measurement, "numerator"),
+        denominator=_get(measurement, "denominator"),
+        source=_get(measurement, "source") or "",
+        note=_get(measurement, "note") or "",
     )
 
 
 def public_measurements(*, plan: Plan, units: dict[int, str], as_of: date) -> dict[int, list[PublicMeasurement]]:
     """Measurements dated on or before `as_of` of the given indicators (id -> unit), by indicator id,
-    oldest first, with small groups suppressed. One query, whatever the number of indicators."""
+    oldest first, with small groups (and their complements) hidden. One query, whatever the number
+    of indicators."""
     rows = (
         Measurement.objects.filter(node__plan_id=plan.pk, period_end__lte=as_of)
         .order_by("node_id", "period_end", "period_start", "id")
@@ -167,8 +214,16 @@ def public_measurements(*, plan: Plan, units: dict[int, str], as_of: date) -> di
         )
     )
     threshold = plan.small_count_threshold
-    result: dict[int, list[PublicMeasurement]] = {node_id: [] for node_id in units}
+    by_node: dict[int, list[dict]] = {node_id: [] for node_id in units}
     for row in rows:
-        if row["node_id"] in units:
-            result[row["node_id"]].append(to_public(row, unit=units[row["node_id"]], threshold=threshold))
+        if row["node_id"] in by_node:
+            by_node[row["node_id"]].append(row)
+    result: dict[int, list[PublicMeasurement]] = {}
+    for node_id, node_rows in by_node.items():
+        unit = units[node_id]
+        reasons = hidden_reasons(node_rows, unit=unit, threshold=threshold)
+        result[node_id] = [
+            to_public(row, unit=unit, threshold=threshold, reason=reason)
+            for row, reason in zip(node_rows, reasons, strict=True)
+        ]
     return result

@@ -1,6 +1,8 @@
 """Small counts never leak: not on the pages, the charts, the CSV exports or the reports."""
 
+import csv
 import datetime as dt
+import io
 from decimal import Decimal
 from http import HTTPStatus
 
@@ -9,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tracking.services import measurement_record
-from tracking.suppression import is_suppressed, unit_counts_people
+from tracking.suppression import hidden_reasons, is_suppressed, unit_counts_people
 
 from .conftest import node
 
@@ -155,3 +157,52 @@ def test_a_higher_threshold_hides_more(client, sensitive_plan):
     body = response.content.decode()
     assert "22.5" not in body
     assert "fewer than 250" in body
+
+
+def breakdown_row(stage: str, value: str, group_size: int | None, *, end=dt.date(2025, 12, 31)) -> dict:
+    return {
+        "period_start": None,
+        "period_end": end,
+        "breakdown": {"career stage": stage},
+        "value": Decimal(value),
+        "group_size": group_size,
+        "denominator": None,
+    }
+
+
+def test_one_small_group_hides_the_smallest_other_group_of_its_breakdown():
+    rows = [
+        breakdown_row("senior", "3", 3),
+        breakdown_row("postdoc", "30", 100),
+        breakdown_row("student", "20", 50),
+        breakdown_row("student", "20", 4, end=dt.date(2024, 12, 31)),  # another period: its own set
+        {**breakdown_row("x", "1", 1), "breakdown": {}},  # the total for everyone: not a sibling
+    ]
+    assert hidden_reasons(rows, unit="%", threshold=5) == ["small", "", "complement", "small", "small"]
+
+
+def test_two_small_groups_need_no_complement():
+    rows = [breakdown_row("senior", "3", 3), breakdown_row("emeritus", "1", 2), breakdown_row("postdoc", "30", 100)]
+    assert hidden_reasons(rows, unit="%", threshold=5) == ["small", "small", ""]
+
+
+def test_the_complement_never_shows_publicly(client, tracked_plan, editor):
+    mentored = node(tracked_plan, "Postdocs mentored")
+    end = dt.date(2025, 12, 31)
+    measurement_record(indicator=mentored, user=editor, period_end=end, value=Decimal(44))
+    for stage, value in (("senior", 3), ("postdoc", 30), ("student", 11)):
+        measurement_record(
+            indicator=mentored, user=editor, period_end=end, value=Decimal(value), breakdown={"career stage": stage}
+        )
+    rows = csv.DictReader(io.StringIO(client.get(reverse("tracking:indicators_csv", args=[tracked_plan.slug])).text))
+    values = {row["group"]: row["value"] for row in rows}
+    # 44 - 30 - 11 would give the 3 seniors away; hiding the 11 students too keeps them private.
+    assert values == {
+        "": "44",
+        "career stage: senior": "fewer than 5",
+        "career stage: postdoc": "30",
+        "career stage: student": "not shown",
+    }
+    page = client.get(reverse("tracking:indicators", args=[tracked_plan.slug])).text
+    assert "not shown" in page
+    assert ">11 people<" not in page

@@ -26,7 +26,7 @@ from ..services import (
     measurements_import_csv,
     progress_post,
 )
-from ..suppression import is_suppressed
+from ..suppression import hidden_reasons
 
 
 def get_editable_plan(request: HttpRequest, slug: str) -> Plan:
@@ -138,14 +138,9 @@ def measurement_record_view(request: HttpRequest, slug: str, node_id: int) -> Ht
             messages.success(request, f"Measurement of “{node.title}” recorded.")
             return redirect("tracking:measurement_record", slug=plan.slug, node_id=node.pk)
     measurements = list(node.measurements.select_related("recorded_by").order_by("-period_end", "-id"))
-    for measurement in measurements:
-        measurement.hidden_publicly = is_suppressed(
-            value=measurement.value,
-            group_size=measurement.group_size,
-            denominator=measurement.denominator,
-            unit=node.unit,
-            threshold=plan.small_count_threshold,
-        )
+    reasons = hidden_reasons(measurements, unit=node.unit, threshold=plan.small_count_threshold)
+    for measurement, reason in zip(measurements, reasons, strict=True):
+        measurement.hidden_publicly = reason
     return render(
         request,
         "tracking/editor/measurement_form.html",

@@ -153,9 +153,9 @@ serve them and the indicators that tell us whether things are getting better.
         narrative(
             "Scope",
             """
-The plan covers every member of the collaboration as defined in our bylaws [3]: students,
-postdoctoral researchers, staff scientists, engineers and technicians, and visitors who take
-shifts or attend meetings. It applies to collaboration meetings, working groups, shifts at the
+The plan covers every member of the collaboration as defined in our bylaws [3]. That means
+students, postdoctoral researchers, staff scientists, engineers and technicians, and visitors
+who take shifts or attend meetings. It applies to collaboration meetings, working groups, shifts at the
 detector site, online channels and social events held in the collaboration's name.
 
 It does not replace the policies of member institutes or of the host laboratory. Where their

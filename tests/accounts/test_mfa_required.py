@@ -125,3 +125,27 @@ def test_editor_without_mfa_cannot_edit_and_with_mfa_can(require_mfa, client, ed
     assert response["Location"] == SETUP_URL
     add_totp(editor)
     assert client.get(path).status_code == HTTPStatus.OK
+
+
+def test_those_who_need_it_cannot_switch_two_factor_off(require_mfa, client, editor, add_totp, reauthenticate):
+    from allauth.mfa.models import Authenticator
+
+    add_totp(editor)
+    client.force_login(editor)
+    reauthenticate(client)
+    response = client.post(reverse("mfa_deactivate_totp"))
+    assert response.status_code == HTTPStatus.OK
+    assert b"must keep two-factor authentication" in response.content
+    assert Authenticator.objects.filter(user=editor, type=Authenticator.Type.TOTP).exists()
+
+
+def test_collaborators_may_switch_two_factor_off(require_mfa, client, make_user, add_totp, reauthenticate):
+    from allauth.mfa.models import Authenticator
+
+    person = make_user()
+    add_totp(person)
+    client.force_login(person)
+    reauthenticate(client)
+    response = client.post(reverse("mfa_deactivate_totp"))
+    assert response.status_code == HTTPStatus.FOUND
+    assert not Authenticator.objects.filter(user=person, type=Authenticator.Type.TOTP).exists()

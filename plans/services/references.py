@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 
 from ..models import Plan, Reference
@@ -46,7 +46,11 @@ def reference_create(*, plan: Plan, data: dict[str, Any], user, message: str = "
         reference = Reference(plan=plan, position=0 if last is None else last + 1, **content)
         reference.full_clean(exclude=["plan"], validate_unique=False)
         _set_history(reference, user, message)
-        reference.save()
+        try:
+            with transaction.atomic():
+                reference.save()
+        except IntegrityError:  # someone took the label between the check and the save
+            raise ValidationError({"label": f"This plan already has a reference [{content['label']}]."}) from None
     return reference
 
 
@@ -60,9 +64,13 @@ def reference_update(
     if "label" in content and _label_taken(reference.plan_id, content["label"], exclude=reference.pk):
         raise ValidationError({"label": f"This plan already has a reference [{content['label']}]."})
     with transaction.atomic():
-        updated = Reference.objects.filter(pk=reference.pk, revision=base_revision).update(
-            **content, revision=F("revision") + 1
-        )
+        try:
+            with transaction.atomic():
+                updated = Reference.objects.filter(pk=reference.pk, revision=base_revision).update(
+                    **content, revision=F("revision") + 1
+                )
+        except IntegrityError:  # someone took the label between the check and the save
+            raise ValidationError({"label": f"This plan already has a reference [{content['label']}]."}) from None
         if updated:
             saved = Reference.objects.get(pk=reference.pk)
             _set_history(saved, user, message)

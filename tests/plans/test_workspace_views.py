@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from plans.markdown import render_markdown
 from plans.models import Node, NodeKind, PlanVersion, Reference, Role
-from plans.services import node_delete, node_update
+from plans.services import node_delete, node_move, node_restore, node_update
 from tests.conftest import add_node
 
 
@@ -457,3 +457,19 @@ def test_the_first_publication_is_version_1_0(client, plan, publisher):
     response = client.post(url("workspace_publish", plan), {"notes": "First.", "kind": "major"})
     assert response.status_code == HTTPStatus.FOUND
     assert plan.versions.get().number == "1.0"
+
+
+def test_history_names_each_kind_of_change(editor_client, plan):
+    intro = node(plan, "Introduction")
+    node_update(node=intro, base_revision=1, data={"title": "Intro"}, user=None)
+    node_move(node=intro, direction="down", user=None)
+    node_delete(node=node(plan, "Intro"), user=None)
+    node_restore(node=node(plan, "Intro"), user=None)
+    rows = editor_client.get(url("node_history", plan, node_id=intro.pk)).context["rows"]
+    assert [(row["action"], row["changed"]) for row in rows] == [
+        ("Restored", []),
+        ("Deleted", []),
+        ("Moved", []),
+        ("Edited", ["Heading"]),
+        ("Added", []),
+    ]

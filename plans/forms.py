@@ -18,6 +18,14 @@ KIND_LABELS: dict[str, dict[str, str]] = {
     NodeKind.ACTION: {"title": "Action", "body": "Description"},
     NodeKind.INDICATOR: {"title": "Indicator", "body": "Definition"},
 }
+TITLE_HELP: dict[str, str] = {
+    NodeKind.NARRATIVE: "The section's heading. Its number comes from its place in the plan.",
+    NodeKind.DEFINITION: "The term being defined, e.g. Equity.",
+    NodeKind.AREA: "For example: Career advancement.",
+    NodeKind.GOAL: "What the committee wants to achieve, in one sentence.",
+    NodeKind.ACTION: "What will be done, in a few words.",
+    NodeKind.INDICATOR: "What is measured, e.g. Share of women among postdocs.",
+}
 MARKDOWN_HELP = "Markdown: *emphasis*, **bold**, lists with -, links; cite a reference as [1]."
 
 
@@ -57,6 +65,7 @@ class NodeForm(ChangeMessageMixin, forms.ModelForm):
         self.kind = kind
         for name, label in KIND_LABELS[kind].items():
             self.fields[name].label = label
+        self.fields["title"].help_text = TITLE_HELP[kind]
         self.fields["body"].help_text = MARKDOWN_HELP
         self.fields["body"].widget.attrs["aria-describedby"] = "id_body_helptext"
         if "status" in self.fields:

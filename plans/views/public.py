@@ -72,8 +72,12 @@ def _render_document(version: PlanVersion) -> str:
     return html
 
 
-def _resolve_version(request: HttpRequest, slug: str, number: str | None) -> tuple[Plan, PlanVersion, PlanVersion]:
-    """(plan, requested version, latest version), once per request: the ETag check and the view share it.
+def _resolve_version(
+    request: HttpRequest, slug: str, number: str | None
+) -> tuple[Plan, PlanVersion, PlanVersion, PlanVersion | None]:
+    """(plan, requested version, latest, the one before the requested), once per request.
+
+    The ETag check and the view share it.
 
     Three queries whatever the plan's size: the plan, its version numbers, the one snapshot.
     """
@@ -91,9 +95,11 @@ def _resolve_version(request: HttpRequest, slug: str, number: str | None) -> tup
             wanted = next((v for v in versions if (v.major, v.minor) == (major, minor)), None)
             if wanted is None:
                 raise Http404("No such version.")
+        index = versions.index(wanted)
+        previous = versions[index + 1] if index + 1 < len(versions) else None
         version = PlanVersion.objects.get(pk=wanted.pk)
         version.plan = plan
-        memo[(slug, number)] = (plan, version, latest)
+        memo[(slug, number)] = (plan, version, latest, previous)
     return memo[(slug, number)]
 
 
@@ -105,7 +111,7 @@ def _etag(version: PlanVersion, request: HttpRequest) -> str:
 
 def _version_etag(request: HttpRequest, slug: str, number: str | None = None) -> str | None:
     try:
-        _plan, version, _latest = _resolve_version(request, slug, number)
+        version = _resolve_version(request, slug, number)[1]
     except Http404:
         return None
     return _etag(version, request)
@@ -119,7 +125,7 @@ def _version_last_modified(request: HttpRequest, slug: str, number: str | None =
 
 
 def _version_page(request: HttpRequest, slug: str, number: str | None) -> HttpResponse:
-    plan, version, latest = _resolve_version(request, slug, number)
+    plan, version, latest, previous = _resolve_version(request, slug, number)
     response = render(
         request,
         "plans/version_detail.html",
@@ -127,6 +133,7 @@ def _version_page(request: HttpRequest, slug: str, number: str | None) -> HttpRe
             "plan": plan,
             "version": version,
             "latest": latest,
+            "previous": previous,
             "is_latest": latest.pk == version.pk,
             "document": _render_document(version),
             "toc": version.snapshot["sections"],

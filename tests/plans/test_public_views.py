@@ -205,3 +205,14 @@ def test_public_page_query_count_does_not_grow_with_the_plan(client, db, url, qu
     small, large = _big_plan("small", 10), _big_plan("large", 500)
     assert _query_count(client, url.format(slug=small.slug)) == queries
     assert _query_count(client, url.format(slug=large.slug)) == queries
+
+
+def test_version_page_links_to_the_comparison_with_its_predecessor(client, published_plan):
+    add_node(published_plan, "New section")
+    plan_publish(plan=published_plan, notes="More.")
+    page = client.get(f"/plans/{published_plan.slug}/v/1.1/").content.decode()
+    assert f'href="/plans/{published_plan.slug}/compare/1.0/1.1/"' in page
+    first = client.get(f"/plans/{published_plan.slug}/v/1.0/").content.decode()
+    assert "/compare/" not in first
+    versions = client.get(f"/plans/{published_plan.slug}/versions/").content.decode()
+    assert f'href="/plans/{published_plan.slug}/compare/"' in versions

@@ -1,0 +1,133 @@
+"""Benchmark: the tracking dashboards of a plan with 400 actions and 100 indicators.
+
+Prints figures; asserts nothing. Runs on a throw-away test database (SQLite in
+memory, or test_<name> on the server DATABASE_URL points at):
+
+    .venv/bin/python tests/benchmarks/bench_tracking.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/dei_bench .venv/bin/python tests/benchmarks/bench_tracking.py
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import statistics
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dei_portal.settings.test")
+
+import django
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+
+ACTIONS, INDICATORS, UPDATES_PER_ACTION, MEASUREMENTS_PER_INDICATOR = 400, 100, 5, 12
+
+
+def build_plan(slug: str):
+    from plans.models import Node, NodeKind, Plan
+    from plans.services import plan_publish
+    from tracking.models import Measurement, ProgressUpdate
+
+    plan = Plan.objects.create(slug=slug, title="Benchmark plan")
+    areas = [Node.objects.create(plan=plan, position=i, kind=NodeKind.AREA, title=f"Area {i}") for i in range(4)]
+    goals = [
+        Node.objects.create(plan=plan, parent=areas[i % 4], position=i, kind=NodeKind.GOAL, title=f"Goal {i}")
+        for i in range(20)
+    ]
+    actions = Node.objects.bulk_create(
+        Node(
+            plan=plan,
+            parent=goals[i % 20],
+            position=100 + i,
+            kind=NodeKind.ACTION,
+            title=f"Action {i}",
+            status="in_progress",
+            owner=f"Subcommittee {i % 7}",
+            target_date=dt.date(2025 + i % 4, 6, 30),
+        )
+        for i in range(ACTIONS)
+    )
+    indicators = Node.objects.bulk_create(
+        Node(
+            plan=plan,
+            parent=areas[i % 4],
+            position=1000 + i,
+            kind=NodeKind.INDICATOR,
+            title=f"Indicator {i}",
+            unit="%",
+            direction="increase",
+            baseline_value=Decimal(20),
+            baseline_date=dt.date(2020, 1, 1),
+            target_value=Decimal(40),
+        )
+        for i in range(INDICATORS)
+    )
+    ProgressUpdate.objects.bulk_create(
+        ProgressUpdate(node=action, date=dt.date(2024, 1, 1) + dt.timedelta(days=30 * k), status="in_progress")
+        for action in actions
+        for k in range(UPDATES_PER_ACTION)
+    )
+    Measurement.objects.bulk_create(
+        Measurement(
+            node=indicator,
+            period_end=dt.date(2014 + k, 12, 31),
+            value=Decimal(20 + k),
+            numerator=20 + k,
+            denominator=100 if k % 5 else 3,
+        )
+        for indicator in indicators
+        for k in range(MEASUREMENTS_PER_INDICATOR)
+    )
+    plan_publish(plan=plan, notes="Benchmark.")
+    return plan
+
+
+def timed(func, repeat: int = 5) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    setup_test_environment()
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, serialize=False)
+    try:
+        plan = build_plan("bench")
+        client = Client()
+        pages = {
+            "actions page": f"/plans/{plan.slug}/actions/",
+            "actions page, filtered and sorted": f"/plans/{plan.slug}/actions/?status=overdue&sort=-target",
+            "actions CSV": f"/plans/{plan.slug}/actions.csv",
+            "indicators page (100 SVG charts)": f"/plans/{plan.slug}/indicators/",
+            "measurements CSV": f"/plans/{plan.slug}/indicators.csv",
+            "annual report": f"/plans/{plan.slug}/reports/{dt.date.today().year}/",
+        }
+        print(
+            f"{ACTIONS} actions x {UPDATES_PER_ACTION} updates, "
+            f"{INDICATORS} indicators x {MEASUREMENTS_PER_INDICATOR} measurements"
+        )
+        for label, url in pages.items():
+            assert client.get(url).status_code == 200, url
+            median = timed(lambda url=url: client.get(url))
+            with CaptureQueriesContext(connection) as queries:
+                client.get(url)
+            print(f"{label} (median of 5): {median * 1000:.1f} ms, {len(queries)} SQL queries")
+        print(f"database: {connection.vendor}")
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()

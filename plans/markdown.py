@@ -32,8 +32,8 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     match = CITATION_RE.match(state.src, state.pos)
     if not match:
         return False
-    after = state.src[match.end() : match.end() + 1]
-    if after in ("(", "[", ":"):
+    # "[1](url)" and "[1][ref]" are links; "[1]: url" definitions never reach inline rules.
+    if state.src[match.end() : match.end() + 1] in ("(", "["):
         return False
     if not silent:
         token = state.push("citation", "", 0)

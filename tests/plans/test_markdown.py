@@ -64,3 +64,8 @@ def test_citations_link_to_known_references_only():
 def test_citation_inside_code_stays_text():
     html = render_markdown("`array[1]`", references={"1"})
     assert "#ref-1" not in html
+
+
+def test_citation_followed_by_a_colon_is_still_a_citation():
+    html = render_markdown("As our bylaws say [3]: students vote.", references={"3"})
+    assert 'href="#ref-3"' in html

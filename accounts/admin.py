@@ -23,8 +23,13 @@ class InvitationAdmin(admin.ModelAdmin):
     search_fields = ["email"]
     readonly_fields = ["key_hash", "invited_by", "created_at", "accepted_at", "accepted_by", "revoked_at"]
 
+    # Invitations are sent and withdrawn on the People pages, which also send the email and
+    # write the audit log; here they can only be looked at.
     def has_add_permission(self, request) -> bool:
-        return False  # invitations are sent from the People pages, which also send the email
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(AuditLogEntry)

@@ -133,3 +133,20 @@ def test_sign_out_everywhere_page(client, make_user, password_sign_in):
     response = client.get(reverse("usersessions_list"))
     assert response.status_code == HTTPStatus.OK
     assert b"Sign Out Other Sessions" in response.content or b"sign out" in response.content.lower()
+
+
+def test_editor_with_two_factor_changes_email_with_a_code(client, editor, add_totp, password_sign_in):
+    from accounts.models import AuditAction, AuditLogEntry
+
+    add_totp(editor)
+    client.force_login(editor)
+    response = client.post(reverse("account_email"), {"action_add": "", "email": "new.address@example.org"})
+    assert response.status_code == HTTPStatus.FOUND, response.content
+    (message,) = mail.outbox
+    assert message.to == ["new.address@example.org"]
+    code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", message.body, re.MULTILINE).group(1)
+    response = client.post(response["Location"], {"code": code})
+    assert response.status_code == HTTPStatus.FOUND, response.content
+    editor.refresh_from_db()
+    assert editor.email == "new.address@example.org"
+    assert AuditLogEntry.objects.filter(action=AuditAction.EMAIL_CHANGED, subject_id=editor.pk).exists()

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -216,7 +216,13 @@ def invitation_accept_new_account(*, invitation: Invitation, password: str) -> A
             raise InvitationError("An account with this email address already exists: sign in to accept.")
         user = User(email=invitation.email, username=invitation.email[:150])
         user.set_password(password)
-        user.save()
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError as error:  # the same link submitted twice at the same moment
+            raise InvitationError(
+                "This invitation has already been used. Each invitation link works only once."
+            ) from error
         EmailAddress.objects.create(user=user, email=invitation.email, verified=True, primary=True)
         invitation_accept(invitation=invitation, user=user)
     return user

@@ -197,7 +197,15 @@ def test_indicator_csv(client, tracked_plan, editor):
 
 # --- Access ---------------------------------------------------------------------------------
 
-PUBLIC_ROUTES = ["actions", "actions_csv", "indicators", "indicators_csv", "report_list"]
+PUBLIC_ROUTES = [
+    "actions",
+    "actions_csv",
+    "actions_json",
+    "indicators",
+    "indicators_csv",
+    "indicators_json",
+    "report_list",
+]
 
 
 @pytest.mark.parametrize("route", PUBLIC_ROUTES)
@@ -236,7 +244,15 @@ def plan_with_actions(make_plan, make_user, count: int):
 @pytest.mark.parametrize("count", [3, 30])
 @pytest.mark.parametrize(
     ("route", "queries"),
-    [("actions", 3), ("actions_csv", 3), ("indicators", 3), ("indicators_csv", 3), ("report", 5)],
+    [
+        ("actions", 3),
+        ("actions_csv", 3),
+        ("actions_json", 3),
+        ("indicators", 3),
+        ("indicators_csv", 3),
+        ("indicators_json", 3),
+        ("report", 5),
+    ],
 )
 def test_query_counts_do_not_grow_with_the_plan(
     client, make_plan, make_user, django_assert_num_queries, count, route, queries
@@ -249,3 +265,26 @@ def test_query_counts_do_not_grow_with_the_plan(
     with django_assert_num_queries(queries):
         response = client.get(url)
     assert response.status_code == HTTPStatus.OK
+
+
+def test_json_api(client, tracked_plan, editor):
+    share = node(tracked_plan, "Share of women among postdocs")
+    measurement_record(
+        indicator=share,
+        user=editor,
+        period_end=dt.date(2024, 12, 31),
+        value=Decimal("24.5"),
+        numerator=49,
+        denominator=200,
+    )
+    data = client.get(reverse("tracking:indicators_json", kwargs={"slug": tracked_plan.slug})).json()
+    assert data["version"] == "1.0"
+    assert data["small_count_threshold"] == 5
+    indicator = data["indicators"][0]
+    assert indicator["title"] == "Share of women among postdocs"
+    assert indicator["target"] == {"value": "30", "date": "2030-12-31"}
+    assert indicator["measurements"][0]["value"] == "24.5"
+    assert indicator["measurements"][0]["display"] == "24.5%"
+    url = reverse("tracking:actions_json", kwargs={"slug": tracked_plan.slug})
+    actions = client.get(url + "?status=overdue").json()["actions"]
+    assert [(a["title"], a["state"], a["status"]) for a in actions] == [("Hold a welcome day", "overdue", "planned")]

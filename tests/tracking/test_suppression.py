@@ -103,6 +103,8 @@ def public_urls(plan):
         reverse("tracking:report", kwargs={"slug": plan.slug, "year": year + 1}),
         reverse("tracking:actions", kwargs={"slug": plan.slug}),
         reverse("tracking:actions_csv", kwargs={"slug": plan.slug}),
+        reverse("tracking:indicators_json", kwargs={"slug": plan.slug}),
+        reverse("tracking:actions_json", kwargs={"slug": plan.slug}),
     ]
 
 
@@ -116,7 +118,7 @@ def test_small_groups_never_leak_on_any_public_surface(client, sensitive_plan, e
         body = response.content.decode()
         for secret in SECRETS:
             assert secret not in body, f"{secret} leaked on {url}"
-        if "indicators" in url or "report" in url:
+        if "indicators" in url or "report" in url:  # the pages and exports with measurements
             assert "fewer than 5" in body, url
             assert "22.5" in body, url  # the large group is shown
 
@@ -206,3 +208,15 @@ def test_the_complement_never_shows_publicly(client, tracked_plan, editor):
     page = client.get(reverse("tracking:indicators", args=[tracked_plan.slug])).text
     assert "not shown" in page
     assert ">11 people<" not in page
+
+
+def test_the_json_api_has_no_value_for_a_hidden_measurement(client, sensitive_plan):
+    data = client.get(reverse("tracking:indicators_json", kwargs={"slug": sensitive_plan.slug})).json()
+    share = data["indicators"][0]
+    hidden = [m for m in share["measurements"] if m["hidden"]]
+    assert len(hidden) == 2
+    for m in hidden:
+        assert (m["value"], m["numerator"], m["denominator"], m["note"], m["source"]) == (None, None, None, "", "")
+        assert m["display"] == "fewer than 5"
+    shown = next(m for m in share["measurements"] if not m["hidden"])
+    assert (shown["value"], shown["numerator"], shown["denominator"]) == ("22.5", 45, 200)

@@ -11,7 +11,7 @@ import csv
 import datetime as dt
 from urllib.parse import urlencode
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
@@ -260,6 +260,83 @@ def indicators_csv(request: HttpRequest, slug: str) -> HttpResponse:
                 ]
             )
     return response
+
+
+def _number(value) -> str | None:
+    return None if value is None else format_number(value)
+
+
+def _plan_header(plan: Plan, version: PlanVersion, as_of: dt.date) -> dict:
+    return {"plan": {"slug": plan.slug, "title": plan.title}, "version": version.number, "as_of": as_of.isoformat()}
+
+
+@require_safe
+def actions_json(request: HttpRequest, slug: str) -> HttpResponse:
+    """The actions table as JSON, with the same filters and sort as the page."""
+    plan, version = _published(request, slug)
+    as_of = _as_of(request)
+    rows = filter_actions(action_rows(plan=plan, version=version, as_of=as_of), ActionFilters.from_query(request.GET))
+    data = _plan_header(plan, version, as_of) | {
+        "actions": [
+            {
+                "id": row.id,
+                "number": row.number,
+                "title": row.title,
+                "area": row.area.title if row.area else None,
+                "goal": row.goal.title if row.goal else None,
+                "owner": row.owner,
+                "leads": row.leads,
+                "status": row.status,
+                "state": row.state.key,
+                "start_date": _date(row.start_date) or None,
+                "target_date": _date(row.target_date) or None,
+                "percent_complete": row.percent_complete,
+                "last_update": _date(row.updated_on) or None,
+                "last_note": row.note,
+            }
+            for row in rows
+        ]
+    }
+    return _private_if_needed(JsonResponse(data, json_dumps_params={"ensure_ascii": False}), plan, request)
+
+
+@require_safe
+def indicators_json(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every indicator with its public measurements. A hidden one has "value": null and says why."""
+    plan, version = _published(request, slug)
+    as_of = _as_of(request)
+    data = _plan_header(plan, version, as_of) | {
+        "small_count_threshold": plan.small_count_threshold,
+        "indicators": [
+            {
+                "id": row.id,
+                "number": row.number,
+                "title": row.title,
+                "area": row.area.title if row.area else None,
+                "unit": row.unit,
+                "direction": row.direction,
+                "baseline": {"value": _number(row.baseline_value), "date": _date(row.baseline_date) or None},
+                "target": {"value": _number(row.target_value), "date": _date(row.target_date) or None},
+                "measurements": [
+                    {
+                        "period_start": _date(m.period_start) or None,
+                        "date": m.period_end.isoformat(),
+                        "group": m.breakdown,
+                        "value": _number(m.value),
+                        "display": m.display,
+                        "hidden": m.reason or None,
+                        "numerator": m.numerator,
+                        "denominator": m.denominator,
+                        "source": m.source,
+                        "note": m.note,
+                    }
+                    for m in row.measurements
+                ],
+            }
+            for row in indicator_rows(plan=plan, version=version, as_of=as_of)
+        ],
+    }
+    return _private_if_needed(JsonResponse(data, json_dumps_params={"ensure_ascii": False}), plan, request)
 
 
 @require_safe

@@ -185,6 +185,14 @@ def test_command_prints_the_sign_ins_and_says_when_the_plan_exists(db):
     assert Plan.objects.filter(slug=DEMO_SLUG).count() == 1
 
 
+@pytest.mark.parametrize(("require_mfa", "says"), [(True, "is required here"), (False, "is not required here")])
+def test_command_says_whether_two_factor_sign_in_applies(db, settings, require_mfa, says):
+    settings.REQUIRE_MFA = require_mfa
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert f"Two-factor sign-in {says}" in out.getvalue()
+
+
 def _normalise(text: str) -> str:
     text = re.sub(r"(\w)- (\w)", r"\1\2", text)  # words split across lines in PDF text
     text = text.replace("\u201c", '"').replace("\u201d", '"').replace("\u2019", "'")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from plans.demo import demo_load
@@ -29,3 +30,13 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"The demo plan {result.plan.slug!r} already exists; left it as it is.")
         self.stdout.write(result.sign_ins())
+        if settings.REQUIRE_MFA:
+            self.stdout.write(
+                "Two-factor sign-in is required here (DJANGO_REQUIRE_MFA is on): the admin, editor and "
+                "publisher will be asked to set up an authenticator app at their first sign-in."
+            )
+        else:
+            self.stdout.write(
+                "Two-factor sign-in is not required here (DJANGO_REQUIRE_MFA=false), so the demo accounts "
+                "sign in with the password alone. Production always requires it for admins and editors."
+            )

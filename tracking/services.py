@@ -110,6 +110,18 @@ def progress_status_sync(*, node: Node, user) -> bool:
         return True
 
 
+def progress_delete(*, update: ProgressUpdate, user) -> None:
+    """Delete a progress update posted by mistake; the action's status follows the latest one left.
+
+    The update stays in its history, with who deleted it.
+    """
+    with transaction.atomic():
+        node = update.node
+        update._history_user = user if user is not None and user.is_authenticated else None
+        update.delete()
+        progress_status_sync(node=node, user=user)
+
+
 # --- Measurements ---------------------------------------------------------------------------
 
 
@@ -216,6 +228,13 @@ def measurement_record(
         measurement._history_user = measurement.recorded_by
         measurement.save()
     return measurement
+
+
+def measurement_delete(*, measurement: Measurement, user) -> None:
+    """Delete a measurement recorded by mistake. It stays in its history, with who deleted it."""
+    with transaction.atomic():
+        measurement._history_user = user if user is not None and user.is_authenticated else None
+        measurement.delete()
 
 
 # --- CSV import -----------------------------------------------------------------------------

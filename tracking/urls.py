@@ -19,7 +19,17 @@ urlpatterns = [
     path("plans/<slug:slug>/reports/<int:year>/", public.report, name="report"),
     path("plans/<slug:slug>/edit/progress/", editor.progress_list, name="progress_list"),
     path("plans/<slug:slug>/edit/progress/<int:node_id>/", editor.progress_post_view, name="progress_post"),
+    path(
+        "plans/<slug:slug>/edit/progress/<int:node_id>/<int:pk>/delete/",
+        editor.progress_delete_view,
+        name="progress_delete",
+    ),
     path("plans/<slug:slug>/edit/measurements/", editor.measurement_list, name="measurement_list"),
+    path(
+        "plans/<slug:slug>/edit/measurements/<int:node_id>/<int:pk>/delete/",
+        editor.measurement_delete_view,
+        name="measurement_delete",
+    ),
     path(
         "plans/<slug:slug>/edit/measurements/<int:node_id>/",
         editor.measurement_record_view,

@@ -1,12 +1,14 @@
 """Editor pages: only the plan's committee may post progress and record measurements."""
 
+from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
 from django.urls import reverse
 
-from plans.models import Visibility
+from plans.models import ActionStatus, Visibility
 from tracking.models import Measurement, ProgressUpdate
+from tracking.services import measurement_record, progress_post
 
 from .conftest import days_ago, node
 
@@ -121,3 +123,43 @@ def test_a_bad_measurement_shows_errors(client, tracked_plan, editor):
     response = client.post(url, {"period_end": "2025-12-31", "period_start": "2026-01-01", "value": "3"})
     assert "The period must start on or before its last day." in response.text
     assert not Measurement.objects.exists()
+
+
+def test_delete_a_mistaken_update_restores_the_status(client, tracked_plan, editor):
+    client.force_login(editor)
+    action = node(tracked_plan, "Hold a welcome day")
+    progress_post(node=action, user=editor, date=days_ago(5), status=ActionStatus.IN_PROGRESS)
+    wrong = progress_post(node=action, user=editor, date=days_ago(1), status=ActionStatus.DROPPED)
+    url = reverse("tracking:progress_delete", kwargs={"slug": tracked_plan.slug, "node_id": action.pk, "pk": wrong.pk})
+    response = client.get(url)
+    assert response.status_code == HTTPStatus.OK
+    assert "Delete the progress update of" in response.text
+    assert ProgressUpdate.objects.count() == 2  # asking deletes nothing
+    response = client.post(url)
+    assert response.status_code == HTTPStatus.FOUND
+    action.refresh_from_db()
+    assert action.status == ActionStatus.IN_PROGRESS
+    deleted = ProgressUpdate.history.filter(id=wrong.pk, history_type="-").get()
+    assert deleted.history_user == editor
+
+
+def test_delete_a_mistaken_measurement(client, tracked_plan, editor, make_user):
+    indicator = node(tracked_plan, "Share of women among postdocs")
+    measurement = measurement_record(indicator=indicator, user=editor, period_end=days_ago(3), value=Decimal("99"))
+    url = reverse(
+        "tracking:measurement_delete", kwargs={"slug": tracked_plan.slug, "node_id": indicator.pk, "pk": measurement.pk}
+    )
+    client.force_login(make_user())  # not on the committee
+    assert client.post(url).status_code == HTTPStatus.FORBIDDEN
+    client.force_login(editor)
+    assert "for everyone: 99" in client.get(url).text
+    assert client.post(url).status_code == HTTPStatus.FOUND
+    assert not Measurement.objects.exists()
+    assert Measurement.history.filter(id=measurement.pk, history_type="-").get().history_user == editor
+    # Another indicator's measurement cannot be reached through this one's address.
+    other = measurement_record(indicator=indicator, user=editor, period_end=days_ago(4), value=Decimal("1"))
+    wrong_node = node(tracked_plan, "Postdocs mentored")
+    url = reverse(
+        "tracking:measurement_delete", kwargs={"slug": tracked_plan.slug, "node_id": wrong_node.pk, "pk": other.pk}
+    )
+    assert client.post(url).status_code == HTTPStatus.NOT_FOUND

@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_safe
 
 from plans.models import Node, NodeKind, Plan
@@ -15,18 +17,20 @@ from plans.permissions import can_edit
 from plans.tree import plan_tree, walk
 
 from ..forms import MeasurementConfirmForm, MeasurementForm, MeasurementUploadForm, ProgressUpdateForm
-from ..models import Measurement
+from ..models import Measurement, ProgressUpdate
 from ..selectors import action_state, latest_updates, today
 from ..services import (
     CSV_COLUMNS,
     MeasurementImportError,
+    measurement_delete,
     measurement_record,
     measurements_csv_parse,
     measurements_csv_template,
     measurements_import_csv,
+    progress_delete,
     progress_post,
 )
-from ..suppression import hidden_reasons
+from ..suppression import format_number, hidden_reasons
 
 
 def get_editable_plan(request: HttpRequest, slug: str) -> Plan:
@@ -190,3 +194,52 @@ def measurement_template(request: HttpRequest, slug: str) -> HttpResponse:
     response = HttpResponse(measurements_csv_template(plan=plan), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{plan.slug}-measurements-template.csv"'
     return response
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def progress_delete_view(request: HttpRequest, slug: str, node_id: int, pk: int) -> HttpResponse:
+    """Ask, then delete a progress update posted by mistake."""
+    plan = get_editable_plan(request, slug)
+    node = _live_node(plan, node_id, NodeKind.ACTION)
+    update = get_object_or_404(ProgressUpdate, pk=pk, node=node)
+    if request.method == "POST":
+        progress_delete(update=update, user=request.user)
+        messages.success(request, f"The update of {date_format(update.date, 'j F Y')} was deleted.")
+        return redirect("tracking:progress_post", slug=plan.slug, node_id=node.pk)
+    return render(
+        request,
+        "tracking/editor/confirm_delete.html",
+        {
+            "plan": plan,
+            "node": node,
+            "what": f"the progress update of {date_format(update.date, 'j F Y')} "
+            f"({update.get_status_display().lower()})",
+            "back": reverse("tracking:progress_post", kwargs={"slug": plan.slug, "node_id": node.pk}),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def measurement_delete_view(request: HttpRequest, slug: str, node_id: int, pk: int) -> HttpResponse:
+    """Ask, then delete a measurement recorded by mistake."""
+    plan = get_editable_plan(request, slug)
+    node = _live_node(plan, node_id, NodeKind.INDICATOR)
+    measurement = get_object_or_404(Measurement, pk=pk, node=node)
+    if request.method == "POST":
+        measurement_delete(measurement=measurement, user=request.user)
+        messages.success(request, "The measurement was deleted.")
+        return redirect("tracking:measurement_record", slug=plan.slug, node_id=node.pk)
+    group = measurement.breakdown_label or "everyone"
+    return render(
+        request,
+        "tracking/editor/confirm_delete.html",
+        {
+            "plan": plan,
+            "node": node,
+            "what": f"the measurement of {date_format(measurement.period_end, 'j F Y')} for {group}: "
+            f"{format_number(measurement.value)}",
+            "back": reverse("tracking:measurement_record", kwargs={"slug": plan.slug, "node_id": node.pk}),
+        },
+    )

@@ -376,10 +376,13 @@ class IndicatorRow:
         else:
             change, icon, label = "flat", "▬", "No change"
         wanted = {Direction.INCREASE: "up", Direction.DECREASE: "down", Direction.MAINTAIN: "flat"}.get(self.direction)
-        if wanted is None:
+        if self.direction == Direction.MAINTAIN:
+            # Any small move may be fine for a level to keep: only say so when it holds exactly.
+            verdict = "steady" if change == "flat" else ""
+        elif wanted is None:
             verdict = ""
         elif change == wanted:
-            verdict = "steady" if change == "flat" else "improving"
+            verdict = "improving"
         else:
             verdict = "worsening" if change != "flat" else "no change"
         return Trend(change, icon, label, verdict)

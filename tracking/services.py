@@ -209,7 +209,8 @@ def measurement_record(
         raise ValidationError(errors)
     breakdown = breakdown or {}
     with transaction.atomic():
-        list(Node.objects.select_for_update().filter(pk=indicator.pk).values_list("pk"))
+        # The same lock as a CSV import takes, so that neither can slip in a duplicate of the other.
+        list(Plan.objects.select_for_update().filter(pk=indicator.plan_id).values_list("pk"))
         if _duplicate_key(indicator.pk, period_start, period_end, breakdown) in _existing_keys([indicator.pk]):
             raise ValidationError(DUPLICATE_MESSAGE)
         measurement = Measurement(

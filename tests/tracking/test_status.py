@@ -1,12 +1,14 @@
 """The derived state of an action: overdue, on track, not started, and the rest."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
 from plans.models import ActionStatus
-from tracking.selectors import action_rows, action_state, latest_version
+from tracking.selectors import IndicatorRow, action_rows, action_state, latest_version
 from tracking.services import progress_post
+from tracking.suppression import PublicMeasurement
 
 from .conftest import days_ago, node
 
@@ -66,3 +68,46 @@ def test_without_updates_the_published_status_counts(tracked_plan):
         "Hold a welcome day": "overdue",
         "Publish promotion criteria": "done",
     }
+
+
+def _row(direction, values):
+    row = IndicatorRow(
+        id=1,
+        number="1",
+        anchor="s-1",
+        title="t",
+        body="",
+        area=None,
+        goal=None,
+        unit="%",
+        direction=direction,
+        data_source="",
+        baseline_value=None,
+        baseline_date=None,
+        target_value=Decimal(50),
+        target_date=None,
+    )
+    row.measurements = [
+        PublicMeasurement(node_id=1, period_start=None, period_end=dt.date(2020 + i, 1, 1), value=Decimal(v), unit="%")
+        for i, v in enumerate(values)
+    ]
+    return row
+
+
+@pytest.mark.parametrize(
+    ("direction", "values", "change", "verdict", "met"),
+    [
+        ("increase", [40, 45], "up", "improving", False),
+        ("increase", [45, 40], "down", "worsening", False),
+        ("increase", [45, 55], "up", "improving", True),
+        ("decrease", [60, 55], "down", "improving", False),
+        ("decrease", [55, 50], "down", "improving", True),
+        ("decrease", [50, 52], "up", "worsening", False),
+        ("maintain", [50, 50], "flat", "steady", True),
+        ("maintain", [50, 51], "up", "", True),
+        ("", [50, 51], "up", "", True),
+    ],
+)
+def test_indicator_trend_and_target(direction, values, change, verdict, met):
+    row = _row(direction, values)
+    assert (row.trend.change, row.trend.verdict, row.target_met) == (change, verdict, met)

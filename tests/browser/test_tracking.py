@@ -7,6 +7,7 @@ import re
 from plans.models import Node
 from plans.services import plan_publish
 from tests.tracking.conftest import build_tracked_plan, days_ago
+from tracking.models import Measurement
 
 
 def test_editor_reports_and_visitor_sees_it_on_the_dashboards(
@@ -66,3 +67,42 @@ def test_editor_reports_and_visitor_sees_it_on_the_dashboards(
         check_accessibility(visitor)
     finally:
         context.close()
+
+
+def test_editor_imports_measurements_after_a_preview(page, make_plan, make_user, sign_in, check_accessibility):
+    plan = build_tracked_plan(make_plan("tracked"))
+    plan_publish(plan=plan, user=None, notes="First version.")
+    editor = make_user("editor@example.org", plan=plan, role="editor")
+    share = Node.objects.get(plan=plan, title="Share of women among postdocs").pk
+    header = "indicator_id,date,value,numerator,denominator,breakdown\n"
+    good = f"{share},2024-12-31,22.5,45,200,\n{share},2025-12-31,24,48,200,\n"
+    bad = good + f"{share},31/12/2025,24,48,200,\n"
+
+    sign_in(page, editor.email)
+    page.goto(f"/plans/{plan.slug}/edit/measurements/import/")
+    check_accessibility(page)
+    page.get_by_label(re.compile(r"^\s*CSV file\W*$")).set_input_files(
+        files=[{"name": "values.csv", "mimeType": "text/csv", "buffer": (header + bad).encode()}]
+    )
+    page.get_by_role("button", name="Check the file").click()
+    page.wait_for_load_state()
+    assert "Nothing was saved" in page.get_by_role("alert").inner_text()
+    assert "not a date" in page.get_by_role("row").filter(has_text="31/12/2025").inner_text()
+    assert page.get_by_role("button", name=re.compile("^Import")).count() == 0
+    check_accessibility(page)
+
+    page.get_by_label(re.compile(r"^\s*CSV file\W*$")).set_input_files(
+        files=[{"name": "values.csv", "mimeType": "text/csv", "buffer": (header + good).encode()}]
+    )
+    page.get_by_role("button", name="Check the file").click()
+    page.wait_for_load_state()
+    assert Measurement.objects.count() == 0
+    check_accessibility(page)
+    page.get_by_role("button", name="Import 2 measurements").click()
+    page.wait_for_load_state()
+    assert "2 measurements imported" in page.locator(".messages").inner_text()
+    assert Measurement.objects.count() == 2
+
+    page.goto(f"/plans/{plan.slug}/reports/{days_ago(0).year}/")
+    assert "24%" in page.get_by_role("row").filter(has_text="Share of women among postdocs").first.inner_text()
+    check_accessibility(page)

@@ -1,4 +1,10 @@
-"""Django admin for plans: admins manage plans, roles and the draft; versions are read-only."""
+"""Django admin for plans: admins manage plans and roles.
+
+The plan's content (sections, references) is edited in the committee workspace only,
+where every save is checked against the revision it was based on; the admin shows it
+read-only with its history, so an admin edit can never silently overwrite a committee
+member's. Published versions are immutable.
+"""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
@@ -21,17 +27,31 @@ class PlanAdmin(admin.ModelAdmin):
     inlines = [PlanRoleInline]
 
 
+class ReadOnlyContentAdmin(SimpleHistoryAdmin):
+    """Content rows: viewable with their history, changed only through the workspace."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_active and request.user.is_staff
+
+
 @admin.register(Node)
-class NodeAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "kind", "plan", "parent", "position", "revision"]
+class NodeAdmin(ReadOnlyContentAdmin):
+    list_display = ["title", "kind", "plan", "parent", "position", "revision", "deleted_at"]
     list_filter = ["plan", "kind", "status"]
     search_fields = ["title", "body"]
-    raw_id_fields = ["parent"]
-    readonly_fields = ["revision"]
 
 
 @admin.register(Reference)
-class ReferenceAdmin(SimpleHistoryAdmin):
+class ReferenceAdmin(ReadOnlyContentAdmin):
     list_display = ["label", "plan", "text", "url"]
     list_filter = ["plan"]
     search_fields = ["label", "text"]

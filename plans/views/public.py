@@ -13,8 +13,8 @@ from django.utils.http import http_date
 from django.views.decorators.http import condition, require_safe
 
 from ..markdown import render_markdown
-from ..models import ActionStatus, Direction, Plan, PlanVersion, Visibility
-from ..permissions import can_read
+from ..models import ActionStatus, Direction, Plan, PlanRole, PlanVersion, Visibility
+from ..permissions import can_edit, can_read
 from ..snapshot import iter_sections, version_export, version_markdown
 
 
@@ -45,7 +45,13 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         )
         .filter(latest_major__isnull=False)
     )
-    return render(request, "plans/plan_list.html", {"plans": plans})
+    # Committee members also need a way to plans that are not published yet.
+    roles = (
+        PlanRole.objects.filter(user=request.user).select_related("plan").order_by("plan__title")
+        if request.user.is_authenticated
+        else PlanRole.objects.none()
+    )
+    return render(request, "plans/plan_list.html", {"plans": plans, "roles": roles})
 
 
 def _render_document(version: PlanVersion) -> str:
@@ -135,6 +141,7 @@ def _version_page(request: HttpRequest, slug: str, number: str | None) -> HttpRe
             "latest": latest,
             "previous": previous,
             "is_latest": latest.pk == version.pk,
+            "can_edit": can_edit(request.user, plan),
             "document": _render_document(version),
             "toc": version.snapshot["sections"],
         },

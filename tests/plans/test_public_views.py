@@ -216,3 +216,19 @@ def test_version_page_links_to_the_comparison_with_its_predecessor(client, publi
     assert "/compare/" not in first
     versions = client.get(f"/plans/{published_plan.slug}/versions/").content.decode()
     assert f'href="/plans/{published_plan.slug}/compare/"' in versions
+
+
+def test_committee_members_find_the_workspace_from_the_public_pages(client, plan, make_user):
+    editor = make_user(plan=plan, role="editor")
+    client.force_login(editor)
+    # Not published yet: the plan is not in the public list, but its editor gets a way in.
+    home = client.get("/").content.decode()
+    assert f'href="/plans/{plan.slug}/edit/"' in home
+    plan_publish(plan=plan, notes="First.")
+    assert f'href="/plans/{plan.slug}/edit/"' in client.get(f"/plans/{plan.slug}/").content.decode()
+
+
+def test_readers_get_no_workspace_link(client, published_plan, make_user):
+    client.force_login(make_user())
+    assert "/edit/" not in client.get("/").content.decode()
+    assert "/edit/" not in client.get(f"/plans/{published_plan.slug}/").content.decode()

@@ -1,50 +1,52 @@
-"""Django admin for progress updates and measurements, with their history."""
+"""Django admin for progress updates and measurements: to look at, with their history.
+
+Adding and changing go through the editor pages (and so through the services, which
+check dates, duplicates and keep each action's status on its latest update). A delete
+made here goes through the same services.
+"""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Measurement, ProgressUpdate
-from .services import progress_status_sync
+from .services import measurement_delete, progress_delete
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(SimpleHistoryAdmin):
+class ProgressUpdateAdmin(ReadOnlyAdmin):
     list_display = ["node", "date", "status", "percent_complete", "author", "created_at"]
     list_filter = ["node__plan", "status"]
     search_fields = ["node__title", "note"]
-    raw_id_fields = ["node"]
-    readonly_fields = ["author", "created_at"]
+    list_select_related = ["node", "author"]
     date_hierarchy = "date"
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.author = request.user
-        super().save_model(request, obj, form, change)
-        # The action's status follows its latest update, whichever way the update was made.
-        progress_status_sync(node=obj.node, user=request.user)
-
     def delete_model(self, request, obj):
-        node = obj.node
-        super().delete_model(request, obj)
-        progress_status_sync(node=node, user=request.user)
+        progress_delete(update=obj, user=request.user)
 
     def delete_queryset(self, request, queryset):
-        nodes = {update.node for update in queryset.select_related("node")}
-        super().delete_queryset(request, queryset)
-        for node in nodes:
-            progress_status_sync(node=node, user=request.user)
+        for update in queryset.select_related("node"):
+            progress_delete(update=update, user=request.user)
 
 
 @admin.register(Measurement)
-class MeasurementAdmin(SimpleHistoryAdmin):
+class MeasurementAdmin(ReadOnlyAdmin):
     list_display = ["node", "period_end", "breakdown", "value", "group_size", "denominator", "recorded_by"]
     list_filter = ["node__plan"]
     search_fields = ["node__title", "source", "note"]
-    raw_id_fields = ["node"]
-    readonly_fields = ["recorded_by", "created_at"]
+    list_select_related = ["node", "recorded_by"]
     date_hierarchy = "period_end"
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.recorded_by = request.user
-        super().save_model(request, obj, form, change)
+    def delete_model(self, request, obj):
+        measurement_delete(measurement=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for measurement in queryset:
+            measurement_delete(measurement=measurement, user=request.user)

@@ -137,3 +137,19 @@ def test_deleting_the_latest_update_in_the_admin_restores_the_earlier_status(cli
     action.refresh_from_db()
     assert action.status == ActionStatus.IN_PROGRESS
     assert action.history.first().history_user == admin
+
+
+def test_the_admin_shows_tracking_data_read_only(client, tracked_plan, editor, make_user):
+    admin = make_user("admin@example.org", is_staff=True, is_superuser=True)
+    update = progress_post(node=node(tracked_plan, "Hold a welcome day"), user=editor, date=days_ago(1), status="done")
+    client.force_login(admin)
+    assert client.get(reverse("admin:tracking_progressupdate_changelist")).status_code == HTTPStatus.OK
+    assert client.get(reverse("admin:tracking_measurement_changelist")).status_code == HTTPStatus.OK
+    assert client.get(reverse("admin:tracking_progressupdate_add")).status_code == HTTPStatus.FORBIDDEN
+    response = client.post(
+        reverse("admin:tracking_progressupdate_change", args=[update.pk]),
+        {"node": update.node_id, "date": days_ago(1).isoformat(), "status": "dropped"},
+    )
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    update.refresh_from_db()
+    assert update.status == "done"

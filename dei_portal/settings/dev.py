@@ -6,4 +6,4 @@ from .env import env_bool
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
 # The embedded SQLite database lives under var/; make sure the folder exists.
-VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405
+VAR_DIR.mkdir(parents=True, exist_ok=True)

@@ -193,6 +193,16 @@ def test_command_says_whether_two_factor_sign_in_applies(db, settings, require_m
     assert f"Two-factor sign-in {says}" in out.getvalue()
 
 
+def test_command_adds_demo_progress_and_measurements_once(db):
+    from tracking.models import Measurement, ProgressUpdate
+
+    call_command("load_demo", stdout=StringIO())
+    counts = (ProgressUpdate.objects.count(), Measurement.objects.count())
+    assert all(counts)
+    call_command("load_demo", stdout=StringIO())
+    assert (ProgressUpdate.objects.count(), Measurement.objects.count()) == counts
+
+
 def _normalise(text: str) -> str:
     text = re.sub(r"(\w)- (\w)", r"\1\2", text)  # words split across lines in PDF text
     text = text.replace("\u201c", '"').replace("\u201d", '"').replace("\u2019", "'")

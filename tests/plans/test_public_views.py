@@ -232,3 +232,9 @@ def test_readers_get_no_workspace_link(client, published_plan, make_user):
     client.force_login(make_user())
     assert "/edit/" not in client.get("/").content.decode()
     assert "/edit/" not in client.get(f"/plans/{published_plan.slug}/").content.decode()
+
+
+def test_version_page_links_to_the_dashboards(client, published_plan):
+    page = client.get(f"/plans/{published_plan.slug}/").content.decode()
+    for path in ("actions/", "indicators/", "reports/"):
+        assert f'href="/plans/{published_plan.slug}/{path}"' in page

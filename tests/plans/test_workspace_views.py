@@ -473,3 +473,11 @@ def test_history_names_each_kind_of_change(editor_client, plan):
         ("Edited", ["Heading"]),
         ("Added", []),
     ]
+
+
+def test_workspace_navigation_reaches_the_progress_and_measurement_pages(editor_client, plan):
+    page = editor_client.get(f"/plans/{plan.slug}/edit/").content.decode()
+    assert f'href="/plans/{plan.slug}/edit/progress/"' in page
+    assert f'href="/plans/{plan.slug}/edit/measurements/"' in page
+    progress = editor_client.get(f"/plans/{plan.slug}/edit/progress/").content.decode()
+    assert 'aria-label="Workspace"' in progress

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,8 +13,8 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_safe
 
 from plans.models import Node, NodeKind, Plan
-from plans.permissions import can_edit
 from plans.tree import plan_tree, walk
+from plans.views.workspace.access import get_workspace_plan
 
 from ..forms import MeasurementConfirmForm, MeasurementForm, MeasurementUploadForm, ProgressUpdateForm
 from ..models import Measurement, ProgressUpdate
@@ -34,11 +34,8 @@ from ..suppression import format_number, hidden_reasons
 
 
 def get_editable_plan(request: HttpRequest, slug: str) -> Plan:
-    """The plan, if this signed-in user is on its committee; 403 otherwise."""
-    plan = get_object_or_404(Plan, slug=slug)
-    if not can_edit(request.user, plan):
-        raise PermissionDenied("Only the plan's committee may do this.")
-    return plan
+    """The plan, if this signed-in user is on its committee: the workspace's one access check."""
+    return get_workspace_plan(request, slug)
 
 
 def _live_node(plan: Plan, node_id: int, kind: str) -> Node:

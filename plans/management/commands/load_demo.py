@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 from plans.demo import demo_load
+from tracking.demo import demo_tracking_load
 
 
 class Command(BaseCommand):
@@ -15,7 +18,12 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options) -> None:
-        result = demo_load()
+        with transaction.atomic():
+            result = demo_load()
+            editor = get_user_model().objects.get(email__iexact="editor@example.org")
+            # The follow-through (progress, measurements) lives in the tracking app.
+            if demo_tracking_load(plan=result.plan, user=editor):
+                self.stdout.write("Added demo progress updates and measurements.")
         for account, created in result.accounts:
             if created:
                 self.stdout.write(f"Created the demo account {account.email}.")

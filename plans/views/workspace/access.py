@@ -14,12 +14,29 @@ from ...models import Node, Plan
 from ...permissions import can_edit, can_publish, can_read
 
 
+def get_workspace_plan(request: HttpRequest, slug: str, *, publish: bool = False) -> Plan:
+    """The plan whose draft this signed-in user may work on; 404 or 403 otherwise.
+
+    Signed in without a role on this plan: 404 if they may not even read it, otherwise
+    403. With `publish`, editors who are not publishers get 403 too. Sets
+    `request.can_publish` for the workspace navigation.
+    """
+    plan = get_object_or_404(Plan, slug=slug)
+    if not can_edit(request.user, plan):
+        if not can_read(request.user, plan):
+            raise Http404("No plan here.")
+        raise PermissionDenied("Only the plan's committee members may work on its draft.")
+    request.can_publish = can_publish(request.user, plan)
+    if publish and not request.can_publish:
+        raise PermissionDenied("Only the plan's publishers may publish it.")
+    return plan
+
+
 def workspace_view(*, publish: bool = False) -> Callable:
     """Decorate a view `view(request, plan, **kwargs)` of /plans/<slug>/edit/...
 
     Anonymous: the sign-in page (before looking the plan up, so its existence is not
-    revealed). Signed in without a role on this plan: 404 if they may not even read it,
-    otherwise 403. With `publish`, editors who are not publishers get 403 too.
+    revealed); then the checks of `get_workspace_plan`.
     """
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -27,14 +44,7 @@ def workspace_view(*, publish: bool = False) -> Callable:
         def wrapped(request: HttpRequest, slug: str, *args, **kwargs) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            plan = get_object_or_404(Plan, slug=slug)
-            if not can_edit(request.user, plan):
-                if not can_read(request.user, plan):
-                    raise Http404("No plan here.")
-                raise PermissionDenied("Only the plan's committee members may work on its draft.")
-            if publish and not can_publish(request.user, plan):
-                raise PermissionDenied("Only the plan's publishers may publish it.")
-            request.can_publish = can_publish(request.user, plan)
+            plan = get_workspace_plan(request, slug, publish=publish)
             return view(request, plan, *args, **kwargs)
 
         return wrapped

@@ -35,9 +35,6 @@ EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 
-# Behind a proxy, allauth's rate limits must see the client's address, not the proxy's.
-ALLAUTH_TRUSTED_PROXY_COUNT = int(env_str("DJANGO_TRUSTED_PROXY_COUNT", "0"))
-
 # Two-factor authentication for admins, editors and publishers is never switched off in production
 # (DJANGO_REQUIRE_MFA=false is for local demos only).
 REQUIRE_MFA = True

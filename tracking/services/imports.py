@@ -1,9 +1,4 @@
-"""The writes of the tracking app: post a progress update, record measurements, import them.
-
-Views, the admin and commands go through these. Each validates in plain words (raising
-ValidationError, keyed by field where it can), runs in one transaction and leaves a
-history record naming the user.
-"""
+"""CSV import of measurements: parse and check every row (the preview), then save all or nothing."""
 
 from __future__ import annotations
 
@@ -14,16 +9,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from plans.models import ActionStatus, Node, NodeKind, Plan
+from plans.models import Node, NodeKind, Plan
 
-from .models import Measurement, ProgressUpdate
+from ..models import Measurement
+from .common import acting_user
+from .measurements import DUPLICATE_MESSAGE, _duplicate_key, _existing_keys, _measurement_errors, parse_breakdown
 
-MAX_VALUE = Decimal("1e10")
 MAX_IMPORT_ROWS = 5000
 CSV_COLUMNS = (
     "indicator_id",
@@ -38,228 +32,6 @@ CSV_COLUMNS = (
     "source",
     "note",
 )
-
-
-def _today() -> dt.date:
-    return timezone.localdate()
-
-
-# --- Progress updates -----------------------------------------------------------------------
-
-
-def progress_post(
-    *,
-    node: Node,
-    user,
-    date: dt.date,
-    status: str,
-    percent_complete: int | None = None,
-    note: str = "",
-) -> ProgressUpdate:
-    """Record a dated progress update on an action.
-
-    The action's status becomes that of its latest update (by date), saved on the node
-    like any edit: its revision goes up and its history records who changed it.
-    """
-    errors: dict[str, str] = {}
-    if node.kind != NodeKind.ACTION:
-        raise ValidationError("Progress can only be reported on an action.")
-    if node.deleted_at is not None:
-        raise ValidationError("This action has been deleted; restore it before reporting progress.")
-    if date > _today():
-        errors["date"] = "An update cannot be dated in the future."
-    if status not in ActionStatus.values:
-        errors["status"] = "Choose one of the listed statuses."
-    if percent_complete is not None and not 0 <= percent_complete <= 100:
-        errors["percent_complete"] = "Give a percentage from 0 to 100, or leave it empty."
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        # Lock the action so that its status follows the latest update even under concurrent posts.
-        node = Node.objects.select_for_update().get(pk=node.pk)
-        update = ProgressUpdate(
-            node=node,
-            date=date,
-            status=status,
-            percent_complete=percent_complete,
-            note=note.strip(),
-            author=user if user is not None and user.is_authenticated else None,
-        )
-        update._history_user = update.author
-        update.save()
-        progress_status_sync(node=node, user=update.author)
-    return update
-
-
-def progress_status_sync(*, node: Node, user) -> bool:
-    """Give the action the status of its latest progress update (if it has any). True if it changed.
-
-    Saved like any edit of the action: its revision goes up (so a form opened before is
-    refused) and its history records the user and why.
-    """
-    with transaction.atomic():
-        node = Node.objects.select_for_update().get(pk=node.pk)
-        latest = node.progress_updates.order_by("-date", "-created_at", "-id").only("status", "date").first()
-        if latest is None or latest.status == node.status:
-            return False
-        node.status = latest.status
-        node.revision += 1
-        node._history_user = user if user is not None and user.is_authenticated else None
-        node._change_reason = f"Status set by the progress update of {latest.date.isoformat()}."
-        node.save()
-        return True
-
-
-def progress_delete(*, update: ProgressUpdate, user) -> None:
-    """Delete a progress update posted by mistake; the action's status follows the latest one left.
-
-    The update stays in its history, with who deleted it.
-    """
-    with transaction.atomic():
-        node = update.node
-        update._history_user = user if user is not None and user.is_authenticated else None
-        update.delete()
-        progress_status_sync(node=node, user=user)
-
-
-# --- Measurements ---------------------------------------------------------------------------
-
-
-def _check_indicator(indicator: Node, plan: Plan | None = None) -> str | None:
-    if indicator.kind != NodeKind.INDICATOR:
-        return "Measurements can only be recorded for an indicator."
-    if indicator.deleted_at is not None:
-        return "This indicator has been deleted."
-    if plan is not None and indicator.plan_id != plan.pk:
-        return "This indicator belongs to another plan."
-    return None
-
-
-def _measurement_errors(
-    *,
-    period_start: dt.date | None,
-    period_end: dt.date | None,
-    value: Decimal | None,
-    numerator: int | None,
-    denominator: int | None,
-    group_size: int | None,
-) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    if period_end is None:
-        errors["period_end"] = "Give the date of the measurement (or the last day of its period)."
-    elif period_end > _today():
-        errors["period_end"] = "A measurement cannot be dated in the future."
-    if period_start is not None and period_end is not None and period_start > period_end:
-        errors["period_start"] = "The period must start on or before its last day."
-    if value is None:
-        errors["value"] = "Give the value."
-    elif abs(value) >= MAX_VALUE or value != value.quantize(Decimal("0.0001")):
-        errors["value"] = "Give a number below ten billion, with at most four decimal places."
-    for name, count in (("numerator", numerator), ("denominator", denominator), ("group_size", group_size)):
-        if count is not None and count < 0:
-            errors[name] = "A count cannot be negative."
-    if denominator == 0:
-        errors["denominator"] = "The denominator cannot be zero."
-    if numerator is not None and denominator is None:
-        errors["denominator"] = "Give the denominator too, or leave the numerator empty."
-    return errors
-
-
-def _duplicate_key(node_id: int, period_start, period_end, breakdown: dict) -> tuple:
-    return (node_id, period_start, period_end, tuple(sorted((breakdown or {}).items())))
-
-
-def _existing_keys(node_ids) -> set[tuple]:
-    rows = Measurement.objects.filter(node_id__in=node_ids).values_list(
-        "node_id", "period_start", "period_end", "breakdown"
-    )
-    return {_duplicate_key(*row) for row in rows}
-
-
-DUPLICATE_MESSAGE = "This indicator already has a measurement for this date (or period) and group."
-
-
-def measurement_record(
-    *,
-    indicator: Node,
-    user,
-    period_end: dt.date,
-    value: Decimal,
-    period_start: dt.date | None = None,
-    numerator: int | None = None,
-    denominator: int | None = None,
-    group_size: int | None = None,
-    breakdown: dict[str, str] | None = None,
-    source: str = "",
-    note: str = "",
-) -> Measurement:
-    """Record one measurement of an indicator. Refuses a second one for the same date and group."""
-    problem = _check_indicator(indicator)
-    if problem:
-        raise ValidationError(problem)
-    errors = _measurement_errors(
-        period_start=period_start,
-        period_end=period_end,
-        value=value,
-        numerator=numerator,
-        denominator=denominator,
-        group_size=group_size,
-    )
-    if errors:
-        raise ValidationError(errors)
-    breakdown = breakdown or {}
-    with transaction.atomic():
-        # The same lock as a CSV import takes, so that neither can slip in a duplicate of the other.
-        list(Plan.objects.select_for_update().filter(pk=indicator.plan_id).values_list("pk"))
-        if _duplicate_key(indicator.pk, period_start, period_end, breakdown) in _existing_keys([indicator.pk]):
-            raise ValidationError(DUPLICATE_MESSAGE)
-        measurement = Measurement(
-            node=indicator,
-            period_start=period_start,
-            period_end=period_end,
-            value=value,
-            numerator=numerator,
-            denominator=denominator,
-            group_size=group_size,
-            breakdown=breakdown,
-            source=source.strip(),
-            note=note.strip(),
-            recorded_by=user if user is not None and user.is_authenticated else None,
-        )
-        measurement._history_user = measurement.recorded_by
-        measurement.save()
-    return measurement
-
-
-def measurement_delete(*, measurement: Measurement, user) -> None:
-    """Delete a measurement recorded by mistake. It stays in its history, with who deleted it."""
-    with transaction.atomic():
-        measurement._history_user = user if user is not None and user.is_authenticated else None
-        measurement.delete()
-
-
-# --- CSV import -----------------------------------------------------------------------------
-
-
-def parse_breakdown(text: str) -> dict[str, str]:
-    """ "career stage=postdoc; gender=woman" -> {"career stage": "postdoc", "gender": "woman"}."""
-    result: dict[str, str] = {}
-    for part in (text or "").split(";"):
-        if not part.strip():
-            continue
-        separator = "=" if "=" in part else ":"
-        key, found, value = part.partition(separator)
-        key, value = key.strip(), value.strip()
-        if not found or not key or not value:
-            raise ValueError('Write each group as "name=value", separated by ";" (e.g. "career stage=postdoc").')
-        if key in result:
-            raise ValueError(f'"{key}" is given twice.')
-        result[key] = value
-    return result
-
-
-def format_breakdown(breakdown: dict[str, str] | None) -> str:
-    return "; ".join(f"{key}={value}" for key, value in sorted((breakdown or {}).items()))
 
 
 @dataclass
@@ -477,7 +249,7 @@ def measurements_import_csv(*, plan: Plan, user, text: str) -> list[Measurement]
         preview = measurements_csv_parse(plan=plan, text=text)
         if not preview.ok:
             raise MeasurementImportError(preview)
-        author = user if user is not None and user.is_authenticated else None
+        author = acting_user(user)
         measurements = [Measurement(node=row.indicator, recorded_by=author, **row.data) for row in preview.rows]
         return bulk_create_with_history(
             measurements, Measurement, default_user=author, default_change_reason="Imported from a CSV file."

@@ -1,0 +1,150 @@
+"""Measurements of indicators: record one, delete one, and the checks a CSV import shares."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from plans.models import Node, NodeKind, Plan
+
+from ..models import Measurement
+from .common import acting_user, today
+
+MAX_VALUE = Decimal("1e10")
+
+
+def _check_indicator(indicator: Node, plan: Plan | None = None) -> str | None:
+    if indicator.kind != NodeKind.INDICATOR:
+        return "Measurements can only be recorded for an indicator."
+    if indicator.deleted_at is not None:
+        return "This indicator has been deleted."
+    if plan is not None and indicator.plan_id != plan.pk:
+        return "This indicator belongs to another plan."
+    return None
+
+
+def _measurement_errors(
+    *,
+    period_start: dt.date | None,
+    period_end: dt.date | None,
+    value: Decimal | None,
+    numerator: int | None,
+    denominator: int | None,
+    group_size: int | None,
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if period_end is None:
+        errors["period_end"] = "Give the date of the measurement (or the last day of its period)."
+    elif period_end > today():
+        errors["period_end"] = "A measurement cannot be dated in the future."
+    if period_start is not None and period_end is not None and period_start > period_end:
+        errors["period_start"] = "The period must start on or before its last day."
+    if value is None:
+        errors["value"] = "Give the value."
+    elif abs(value) >= MAX_VALUE or value != value.quantize(Decimal("0.0001")):
+        errors["value"] = "Give a number below ten billion, with at most four decimal places."
+    for name, count in (("numerator", numerator), ("denominator", denominator), ("group_size", group_size)):
+        if count is not None and count < 0:
+            errors[name] = "A count cannot be negative."
+    if denominator == 0:
+        errors["denominator"] = "The denominator cannot be zero."
+    if numerator is not None and denominator is None:
+        errors["denominator"] = "Give the denominator too, or leave the numerator empty."
+    return errors
+
+
+def _duplicate_key(node_id: int, period_start, period_end, breakdown: dict) -> tuple:
+    return (node_id, period_start, period_end, tuple(sorted((breakdown or {}).items())))
+
+
+def _existing_keys(node_ids) -> set[tuple]:
+    rows = Measurement.objects.filter(node_id__in=node_ids).values_list(
+        "node_id", "period_start", "period_end", "breakdown"
+    )
+    return {_duplicate_key(*row) for row in rows}
+
+
+DUPLICATE_MESSAGE = "This indicator already has a measurement for this date (or period) and group."
+
+
+def measurement_record(
+    *,
+    indicator: Node,
+    user,
+    period_end: dt.date,
+    value: Decimal,
+    period_start: dt.date | None = None,
+    numerator: int | None = None,
+    denominator: int | None = None,
+    group_size: int | None = None,
+    breakdown: dict[str, str] | None = None,
+    source: str = "",
+    note: str = "",
+) -> Measurement:
+    """Record one measurement of an indicator. Refuses a second one for the same date and group."""
+    problem = _check_indicator(indicator)
+    if problem:
+        raise ValidationError(problem)
+    errors = _measurement_errors(
+        period_start=period_start,
+        period_end=period_end,
+        value=value,
+        numerator=numerator,
+        denominator=denominator,
+        group_size=group_size,
+    )
+    if errors:
+        raise ValidationError(errors)
+    breakdown = breakdown or {}
+    with transaction.atomic():
+        # The same lock as a CSV import takes, so that neither can slip in a duplicate of the other.
+        list(Plan.objects.select_for_update().filter(pk=indicator.plan_id).values_list("pk"))
+        if _duplicate_key(indicator.pk, period_start, period_end, breakdown) in _existing_keys([indicator.pk]):
+            raise ValidationError(DUPLICATE_MESSAGE)
+        measurement = Measurement(
+            node=indicator,
+            period_start=period_start,
+            period_end=period_end,
+            value=value,
+            numerator=numerator,
+            denominator=denominator,
+            group_size=group_size,
+            breakdown=breakdown,
+            source=source.strip(),
+            note=note.strip(),
+            recorded_by=acting_user(user),
+        )
+        measurement._history_user = measurement.recorded_by
+        measurement.save()
+    return measurement
+
+
+def measurement_delete(*, measurement: Measurement, user) -> None:
+    """Delete a measurement recorded by mistake. It stays in its history, with who deleted it."""
+    with transaction.atomic():
+        measurement._history_user = acting_user(user)
+        measurement.delete()
+
+
+def parse_breakdown(text: str) -> dict[str, str]:
+    """ "career stage=postdoc; gender=woman" -> {"career stage": "postdoc", "gender": "woman"}."""
+    result: dict[str, str] = {}
+    for part in (text or "").split(";"):
+        if not part.strip():
+            continue
+        separator = "=" if "=" in part else ":"
+        key, found, value = part.partition(separator)
+        key, value = key.strip(), value.strip()
+        if not found or not key or not value:
+            raise ValueError('Write each group as "name=value", separated by ";" (e.g. "career stage=postdoc").')
+        if key in result:
+            raise ValueError(f'"{key}" is given twice.')
+        result[key] = value
+    return result
+
+
+def format_breakdown(breakdown: dict[str, str] | None) -> str:
+    return "; ".join(f"{key}={value}" for key, value in sorted((breakdown or {}).items()))

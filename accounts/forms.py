@@ -7,13 +7,19 @@ from django.contrib.auth import get_user_model, password_validation
 
 from plans.models import Plan, Role
 
-from .models import InvitationRole
+from .models import Invitation, InvitationRole
 
-ROLE_OR_NONE = [(Role.EDITOR, "Editor"), (Role.PUBLISHER, "Publisher"), ("", "No role (remove from this plan)")]
+# "none" is an explicit choice: a form that lost its field must not remove anyone's role.
+NO_ROLE = "none"
+ROLE_OR_NONE = [(Role.EDITOR, "Editor"), (Role.PUBLISHER, "Publisher"), (NO_ROLE, "No role (remove from this plan)")]
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label="Email address", help_text="The invitation link is sent to this address.")
+    email = forms.EmailField(
+        label="Email address",
+        max_length=Invitation._meta.get_field("email").max_length,
+        help_text="The invitation link is sent to this address.",
+    )
     plan = forms.ModelChoiceField(queryset=Plan.objects.all(), label="Plan", empty_label=None)
     role = forms.ChoiceField(
         choices=InvitationRole.choices,
@@ -25,7 +31,12 @@ class InvitationForm(forms.Form):
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(choices=ROLE_OR_NONE, required=False, label="Role")
+    role = forms.ChoiceField(choices=ROLE_OR_NONE, label="Role")
+
+    def clean_role(self) -> str | None:
+        """The role to give, or None to remove the person's role."""
+        role = self.cleaned_data["role"]
+        return None if role == NO_ROLE else role
 
 
 class NewAccountForm(forms.Form):

@@ -108,7 +108,7 @@ def role_set(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choose editor, publisher or no role.")
         return redirect("accounts:plan_people", slug=plan.slug)
-    role = form.cleaned_data["role"] or None
+    role = form.cleaned_data["role"]
     plan_role_set(plan=plan, user=person, role=role, by=request.user)
     if role is None:
         messages.success(request, f"{person.email} no longer has a role on {plan}.")

@@ -118,17 +118,22 @@ def test_invite_with_a_bad_email_shows_the_error(admin_client, plan):
 
 
 def test_role_change_takes_effect_at_once(admin_client, client, plan, editor):
+    """The editor's own signed-in session sees each change on its very next request."""
     client.force_login(editor)
-    assert can_edit(editor, plan)
-    assert not can_publish(editor, plan)
+    workspace = reverse("plans:workspace", kwargs={"slug": plan.slug})
+    publish = reverse("plans:workspace_publish", kwargs={"slug": plan.slug})
+    assert client.get(workspace).status_code == HTTPStatus.OK
+    assert client.get(publish).status_code == HTTPStatus.FORBIDDEN
     url = reverse("accounts:role_set", kwargs={"slug": plan.slug, "user_id": editor.pk})
 
     assert admin_client.post(url, {"role": "publisher"}).status_code == HTTPStatus.FOUND
     assert can_publish(User.objects.get(pk=editor.pk), plan)
+    assert client.get(publish).status_code == HTTPStatus.OK
 
-    assert admin_client.post(url, {"role": ""}).status_code == HTTPStatus.FOUND
+    assert admin_client.post(url, {"role": "none"}).status_code == HTTPStatus.FOUND
     assert not can_edit(User.objects.get(pk=editor.pk), plan)
     assert not PlanRole.objects.filter(user=editor).exists()
+    assert client.get(workspace).status_code in (HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND)
 
 
 def test_unknown_role_is_refused(admin_client, plan, editor):

@@ -21,7 +21,7 @@ from django.views.decorators.http import condition, require_safe
 from ..diff import diff_snapshots
 from ..models import Plan, PlanVersion, Visibility
 from ..snapshot import plan_snapshot
-from .public import get_readable_plan
+from .public import canonical_version_urls, get_readable_plan
 from .workspace.access import workspace_view
 
 # Bump when the diff's HTML changes, so that cached comparisons are rendered again.
@@ -130,6 +130,7 @@ def _render_version_diff(plan: Plan, old: PlanVersion, new: PlanVersion) -> Safe
 
 
 @require_safe
+@canonical_version_urls
 @condition(etag_func=_compare_etag, last_modified_func=_compare_last_modified)
 def compare(request: HttpRequest, slug: str, from_number: str, to_number: str) -> HttpResponse:
     """What changed between two published versions of a plan (public, for readers of the plan)."""

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import OuterRef, Subquery
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 from django.views.decorators.http import condition, require_safe
@@ -24,6 +28,31 @@ def get_readable_plan(request: HttpRequest, slug: str) -> Plan:
     if not can_read(request.user, plan):
         raise Http404("No plan here.")
     return plan
+
+
+def canonical_number(number: str) -> str:
+    """ "1.0" for "01.0" or "1.00": the one spelling of a version number used in URLs."""
+    major, minor = (int(part) for part in number.split("."))
+    return f"{major}.{minor}"
+
+
+def canonical_version_urls(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Send a version URL spelled another way (/v/01.0/, /v/1.00/) to its canonical URL (/v/1.0/).
+
+    The URL pattern accepts leading zeros; without this, one version would be served (and
+    cached, and indexed) under many addresses.
+    """
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, slug: str, **numbers: str) -> HttpResponse:
+        canonical = {name: canonical_number(value) for name, value in numbers.items()}
+        if canonical != numbers:
+            url = reverse(request.resolver_match.view_name, kwargs={"slug": slug, **canonical})
+            query = request.META.get("QUERY_STRING")
+            return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+        return view(request, slug, **numbers)
+
+    return wrapped
 
 
 def get_version(plan: Plan, number: str) -> PlanVersion:
@@ -166,6 +195,7 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@canonical_version_urls
 @condition(etag_func=_version_etag, last_modified_func=_version_last_modified)
 def version_detail(request: HttpRequest, slug: str, number: str) -> HttpResponse:
     return _version_page(request, slug, number)
@@ -191,6 +221,7 @@ def _export_headers(request: HttpRequest, response: HttpResponse, version: PlanV
 
 
 @require_safe
+@canonical_version_urls
 def version_json(request: HttpRequest, slug: str, number: str) -> HttpResponse:
     plan = get_readable_plan(request, slug)
     version = get_version(plan, number)
@@ -199,6 +230,7 @@ def version_json(request: HttpRequest, slug: str, number: str) -> HttpResponse:
 
 
 @require_safe
+@canonical_version_urls
 def version_md(request: HttpRequest, slug: str, number: str) -> HttpResponse:
     plan = get_readable_plan(request, slug)
     version = get_version(plan, number)

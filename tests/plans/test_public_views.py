@@ -238,3 +238,26 @@ def test_version_page_links_to_the_dashboards(client, published_plan):
     page = client.get(f"/plans/{published_plan.slug}/").content.decode()
     for path in ("actions/", "indicators/", "reports/"):
         assert f'href="/plans/{published_plan.slug}/{path}"' in page
+
+
+@pytest.mark.parametrize(
+    ("asked", "canonical"),
+    [
+        ("/plans/{slug}/v/01.0/", "/plans/{slug}/v/1.0/"),
+        ("/plans/{slug}/v/1.00/", "/plans/{slug}/v/1.0/"),
+        ("/plans/{slug}/v/001.000.json", "/plans/{slug}/v/1.0.json"),
+        ("/plans/{slug}/v/1.00.md", "/plans/{slug}/v/1.0.md"),
+        ("/plans/{slug}/compare/01.0/1.00/", "/plans/{slug}/compare/1.0/1.0/"),
+    ],
+)
+def test_version_number_spelled_another_way_redirects_to_the_canonical_url(client, published_plan, asked, canonical):
+    response = client.get(asked.format(slug=published_plan.slug))
+    assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
+    assert response["Location"] == canonical.format(slug=published_plan.slug)
+
+
+def test_members_plan_version_spelled_another_way_still_hides_the_plan_from_visitors(client, members_plan):
+    response = client.get(f"/plans/{members_plan.slug}/v/01.0/", follow=True)
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert members_plan.title not in response.content.decode()
+    assert client.get(f"/plans/{members_plan.slug}/v/1.0.json").status_code == HTTPStatus.NOT_FOUND

@@ -105,6 +105,9 @@ def node_form(data, *, kind: str, node: Node | None = None, parent: Node | None 
 
 
 class DeleteForm(ChangeMessageMixin):
+    # What the confirmation page showed (see node_subtree_state); a stale confirmation is refused.
+    base_state = forms.CharField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["message"].label = "Why is it deleted? (optional)"
@@ -124,6 +127,8 @@ class MoveForm(forms.Form):
         help_text="1 puts it first. Leave empty to put it last.",
     )
     message = ChangeMessageMixin.base_fields["message"]
+    # Where the node was when the page was shown (see node_place_state).
+    base_state = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, node: Node, candidates: list[tuple[Node, str]], **kwargs):
         super().__init__(*args, **kwargs)

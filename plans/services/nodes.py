@@ -42,6 +42,10 @@ class NodeError(Exception):
     """The change cannot be made to the tree; the message says why, in plain words."""
 
 
+class StaleForm(NodeError):
+    """The section (or what is under it) changed since the confirmation page was loaded."""
+
+
 class EditConflict(Exception):
     """The node changed (or was deleted) since the form was loaded; `current` is the node as it is now."""
 
@@ -218,6 +222,26 @@ def node_descendants(node: Node) -> list[Node]:
     return result
 
 
+def node_subtree_state(node: Node) -> str:
+    """A token of `node` and everything under it: which sections, at which revision.
+
+    A delete confirmation carries it, so that a section edited or added under the node since
+    the page was shown is never deleted without the editor having seen it.
+    """
+    items = [node, *Node.objects.filter(pk__in=[d.pk for d in node_descendants(node)]).only("id", "revision")]
+    return ",".join(f"{item.pk}:{item.revision}" for item in sorted(items, key=lambda n: n.pk))
+
+
+def node_place_state(node: Node, *, with_position: bool = True) -> str:
+    """A token of where `node` sits (its parent, and with `with_position` its place there).
+
+    Move forms carry it, so a move made from a page that no longer shows where the section
+    is (someone else moved it, or the same button was pressed twice) is refused.
+    """
+    parent = str(node.parent_id) if node.parent_id is not None else "top"
+    return f"{parent}:{node.position}" if with_position else parent
+
+
 _KEEP: Any = object()
 
 
@@ -229,12 +253,15 @@ def node_move(
     new_position: int | None = None,
     direction: Literal["up", "down"] | None = None,
     message: str = "",
+    base_state: str | None = None,
 ) -> Node:
     """Move `node` (with everything under it) one place up or down, or under `new_parent`.
 
     `new_parent=None` means the top level; `new_position` is the 0-based place among the new
     siblings (default: last). Refuses a parent that may not hold the node's kind, and moving
-    a node under itself or one of its own descendants.
+    a node under itself or one of its own descendants. With `base_state` (from
+    `node_place_state`, with the position for up/down moves), refuses with StaleForm if the
+    node has moved since.
     """
     with transaction.atomic():
         _lock_plan(node.plan_id)
@@ -244,6 +271,11 @@ def node_move(
             raise NodeError("This section is deleted; restore it before moving it.")
         if direction not in (None, "up", "down"):
             raise NodeError("Move a section up or down.")
+        if base_state is not None and base_state != node_place_state(node, with_position=":" in base_state):
+            raise StaleForm(
+                "Someone moved this section after you opened the page, so nothing was moved. "
+                "Check where it is now and move it again if needed."
+            )
         old_parent_id = node.parent_id
         if direction is not None:
             siblings = _live_siblings(node.plan, node.parent_id)
@@ -270,16 +302,22 @@ def node_move(
     return node
 
 
-def node_delete(*, node: Node, user, message: str = "") -> list[Node]:
+def node_delete(*, node: Node, user, message: str = "", base_state: str | None = None) -> list[Node]:
     """Soft-delete `node` and every live node under it, as one batch that can be restored whole.
 
-    Returns the deleted nodes, `node` first.
+    Returns the deleted nodes, `node` first. With `base_state` (from `node_subtree_state`),
+    refuses with StaleForm if the node or anything under it was edited, added or removed since.
     """
     with transaction.atomic():
         _lock_plan(node.plan_id)
         node = Node.objects.get(pk=node.pk)
         if node.deleted_at is not None:
             raise NodeError("This section is already deleted.")
+        if base_state is not None and base_state != node_subtree_state(node):
+            raise StaleForm(
+                "This section or a section under it changed after you opened this page, so nothing was "
+                "deleted. Check the list below and confirm again."
+            )
         ids = [node.pk, *(d.pk for d in node_descendants(node))]
         now = timezone.now()
         Node.objects.filter(pk__in=ids).update(deleted_at=now, deletion_batch=uuid.uuid4(), updated_at=now)

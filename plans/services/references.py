@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 
 from ..models import Plan, Reference
-from .nodes import EditConflict, _message
+from .nodes import EditConflict, StaleForm, _message
 
 REFERENCE_FIELDS = ("label", "text", "url")
 
@@ -80,8 +80,18 @@ def reference_update(
     return saved
 
 
-def reference_delete(*, reference: Reference, user, message: str = "") -> None:
-    """Remove a reference from the list (its history keeps every earlier state)."""
+def reference_delete(*, reference: Reference, user, message: str = "", base_revision: int | None = None) -> None:
+    """Remove a reference from the list (its history keeps every earlier state).
+
+    With `base_revision`, refuses with StaleForm if the reference was edited since (or is gone).
+    """
     with transaction.atomic():
+        if base_revision is not None:
+            current = Reference.objects.select_for_update().filter(pk=reference.pk).first()
+            if current is None or current.revision != base_revision:
+                raise StaleForm(
+                    "This reference changed after you opened this page, so it was not deleted. "
+                    "Check it below and confirm again."
+                )
         _set_history(reference, user, message or "Deleted")
         reference.delete()

@@ -18,12 +18,15 @@ from ...models import ALLOWED_CHILDREN, Node, NodeKind, Plan, Reference
 from ...services import (
     EditConflict,
     NodeError,
+    StaleForm,
     allowed_kinds,
     node_create,
     node_delete,
     node_descendants,
     node_move,
+    node_place_state,
     node_restore,
+    node_subtree_state,
     node_update,
 )
 from ...services.nodes import KIND_CONTENT_FIELDS
@@ -241,14 +244,16 @@ def _parent_candidates(plan: Plan, node: Node) -> list[tuple[Node, str]]:
 def node_move_view(request: HttpRequest, plan: Plan, node_id: int) -> HttpResponse:
     node = get_node(plan, node_id)
     if request.method == "POST" and request.POST.get("direction"):
+        direction = request.POST["direction"]
         try:
-            node_move(node=node, direction=request.POST["direction"], user=request.user)
+            node_move(node=node, direction=direction, user=request.user, base_state=request.POST.get("base_state"))
         except NodeError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, f"Moved “{node.title}” {request.POST['direction']}.")
+            messages.success(request, f"Moved “{node.title}” {direction}.")
         return redirect(outline_url(plan, node))
-    form = MoveForm(request.POST or None, node=node, candidates=_parent_candidates(plan, node))
+    initial = {"base_state": node_place_state(node, with_position=False)}
+    form = MoveForm(request.POST or None, node=node, candidates=_parent_candidates(plan, node), initial=initial)
     if request.method == "POST" and form.is_valid():
         place = form.cleaned_data["place"]
         try:
@@ -258,8 +263,19 @@ def node_move_view(request: HttpRequest, plan: Plan, node_id: int) -> HttpRespon
                 new_position=place - 1 if place else None,
                 user=request.user,
                 message=form.cleaned_data["message"],
+                base_state=form.cleaned_data["base_state"] or None,
             )
         except NodeError as error:
+            if isinstance(error, StaleForm):
+                # Show the page as it is now (current parent preselected), keeping the message typed.
+                node = get_node(plan, node_id)
+                data = {
+                    "parent": str(node.parent_id) if node.parent_id else MoveForm.TOP,
+                    "base_state": node_place_state(node, with_position=False),
+                    "message": form.cleaned_data["message"],
+                }
+                form = MoveForm(data, node=node, candidates=_parent_candidates(plan, node))
+                form.is_valid()
             form.add_error(None, str(error))
         else:
             messages.success(request, f"Moved “{node.title}”.")
@@ -271,11 +287,21 @@ def node_move_view(request: HttpRequest, plan: Plan, node_id: int) -> HttpRespon
 def node_delete_view(request: HttpRequest, plan: Plan, node_id: int) -> HttpResponse:
     node = get_node(plan, node_id)
     descendants = node_descendants(node)
-    form = DeleteForm(request.POST if request.method == "POST" else None)
+    initial = {"base_state": node_subtree_state(node)}
+    form = DeleteForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            deleted = node_delete(node=node, user=request.user, message=form.cleaned_data["message"])
+            deleted = node_delete(
+                node=node,
+                user=request.user,
+                message=form.cleaned_data["message"],
+                base_state=form.cleaned_data["base_state"] or None,
+            )
         except NodeError as error:
+            if isinstance(error, StaleForm):
+                # Confirm again against what is there now; the list above shows it.
+                form = DeleteForm({**initial, "message": form.cleaned_data["message"]})
+                form.is_valid()
             form.add_error(None, str(error))
         else:
             extra = (

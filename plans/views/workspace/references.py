@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from ...diff import diff_fields
 from ...forms import DeleteForm, ReferenceForm
 from ...models import Node, Plan, Reference
-from ...services import EditConflict, reference_create, reference_delete, reference_update
+from ...services import EditConflict, StaleForm, reference_create, reference_delete, reference_update
 from .access import workspace_view
 from .nodes import _add_service_errors
 
@@ -94,11 +94,29 @@ def reference_delete_view(request: HttpRequest, plan: Plan, reference_id: int) -
     reference = get_object_or_404(Reference, plan=plan, pk=reference_id)
     citation = re.compile(rf"\[{re.escape(reference.label)}\](?![(\[:])")
     citing = [n for n in Node.objects.filter(plan=plan).live().only("id", "title", "body") if citation.search(n.body)]
-    form = DeleteForm(request.POST if request.method == "POST" else None)
+    initial = {"base_state": str(reference.revision)}
+    form = DeleteForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        reference_delete(reference=reference, user=request.user, message=form.cleaned_data["message"])
-        messages.success(request, f"Deleted reference [{reference.label}].")
-        return _list_url(plan)
+        base_state = form.cleaned_data["base_state"]
+        try:
+            reference_delete(
+                reference=reference,
+                user=request.user,
+                message=form.cleaned_data["message"],
+                base_revision=int(base_state) if base_state.isdigit() else None,
+            )
+        except StaleForm as error:
+            current = Reference.objects.filter(pk=reference.pk).first()
+            if current is None:
+                messages.error(request, "Someone deleted this reference already.")
+                return _list_url(plan)
+            reference = current
+            form = DeleteForm({"base_state": str(current.revision), "message": form.cleaned_data["message"]})
+            form.is_valid()
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Deleted reference [{reference.label}].")
+            return _list_url(plan)
     return render(
         request,
         "plans/workspace/reference_delete.html",

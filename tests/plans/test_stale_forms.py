@@ -1,0 +1,141 @@
+"""No lost updates beyond the edit form: stale delete and move confirmations, reference deletes.
+
+Each confirmation page carries what it showed; if the section (or what is under it) changed
+meanwhile, nothing is written and the page asks again, showing the current state.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+
+from plans.models import Node, NodeKind, Reference, Role
+from plans.services import node_create, node_move, node_update, reference_update
+from tests.conftest import add_node
+
+
+@pytest.fixture
+def editor_client(client, make_user, plan):
+    client.force_login(make_user("editor@example.org", plan=plan, role=Role.EDITOR))
+    return client
+
+
+def url(name: str, plan, **kwargs) -> str:
+    return reverse(f"plans:{name}", kwargs={"slug": plan.slug, **kwargs})
+
+
+def node(plan, title: str) -> Node:
+    return Node.objects.get(plan=plan, title=title)
+
+
+def hidden_state(response) -> str:
+    return response.context["form"]["base_state"].value()
+
+
+def test_delete_confirmed_after_someone_edited_the_section_is_refused_and_asks_again(editor_client, plan):
+    intro = node(plan, "Introduction")
+    page = editor_client.get(url("node_delete", plan, node_id=intro.pk))
+    node_update(node=intro, base_revision=intro.revision, data={"body": "Important new text."}, user=None)
+
+    response = editor_client.post(
+        url("node_delete", plan, node_id=intro.pk), {"base_state": hidden_state(page), "message": "Old section"}
+    )
+
+    assert response.status_code == HTTPStatus.OK
+    assert "changed after you opened this page" in response.content.decode()
+    assert node(plan, "Introduction").deleted_at is None
+    # The page now carries the current state and keeps the message: confirming again deletes.
+    again = editor_client.post(
+        url("node_delete", plan, node_id=intro.pk),
+        {"base_state": hidden_state(response), "message": response.context["form"]["message"].value()},
+    )
+    assert again.status_code == HTTPStatus.FOUND
+    assert node(plan, "Introduction").deleted_at is not None
+    assert node(plan, "Introduction").history.first().history_change_reason == "Old section"
+
+
+def test_delete_confirmed_after_a_section_was_added_under_it_is_refused(editor_client, plan):
+    definitions = node(plan, "Definitions")
+    page = editor_client.get(url("node_delete", plan, node_id=definitions.pk))
+    node_create(plan=plan, parent=definitions, kind=NodeKind.DEFINITION, data={"title": "Inclusion"}, user=None)
+
+    response = editor_client.post(url("node_delete", plan, node_id=definitions.pk), {"base_state": hidden_state(page)})
+
+    assert response.status_code == HTTPStatus.OK
+    assert "Inclusion" in response.content.decode()  # the page lists what would now go with it
+    assert not Node.objects.filter(plan=plan).deleted().exists()
+
+
+def test_delete_without_state_still_works_for_older_pages(editor_client, plan):
+    response = editor_client.post(url("node_delete", plan, node_id=node(plan, "Equity").pk), {})
+    assert response.status_code == HTTPStatus.FOUND
+    assert node(plan, "Equity").deleted_at is not None
+
+
+def test_delete_submitted_twice_deletes_once_and_the_second_is_404(editor_client, plan):
+    intro = node(plan, "Introduction")
+    state = hidden_state(editor_client.get(url("node_delete", plan, node_id=intro.pk)))
+    first = editor_client.post(url("node_delete", plan, node_id=intro.pk), {"base_state": state})
+    second = editor_client.post(url("node_delete", plan, node_id=intro.pk), {"base_state": state})
+    assert first.status_code == HTTPStatus.FOUND
+    assert second.status_code == HTTPStatus.NOT_FOUND
+    assert intro.history.exclude(deleted_at=None).count() == 1
+
+
+def test_move_form_submitted_after_someone_moved_the_section_is_refused(editor_client, plan):
+    goal = node(plan, "Welcome newcomers")
+    other_area = add_node(plan, "Career advancement", kind=NodeKind.AREA)
+    third_area = add_node(plan, "Retention", kind=NodeKind.AREA)
+    page = editor_client.get(url("node_move", plan, node_id=goal.pk))
+    node_move(node=goal, new_parent=other_area, user=None)
+
+    response = editor_client.post(
+        url("node_move", plan, node_id=goal.pk),
+        {"parent": str(third_area.pk), "base_state": hidden_state(page), "message": "tidy"},
+    )
+
+    assert response.status_code == HTTPStatus.OK
+    assert "Someone moved this section" in response.content.decode()
+    assert node(plan, "Welcome newcomers").parent_id == other_area.pk
+    assert response.context["form"]["parent"].value() == str(other_area.pk)  # shows where it is now
+    assert response.context["form"]["message"].value() == "tidy"
+
+
+def test_move_up_pressed_twice_from_the_same_outline_moves_once(editor_client, plan):
+    top = list(Node.objects.filter(plan=plan, parent=None).live().order_by("position"))
+    last = top[-1]
+    outline = editor_client.get(url("workspace", plan)).content.decode()
+    state = f"top:{last.position}"
+    assert f'name="base_state" value="{state}"' in outline
+
+    first = editor_client.post(url("node_move", plan, node_id=last.pk), {"direction": "up", "base_state": state})
+    second = editor_client.post(
+        url("node_move", plan, node_id=last.pk), {"direction": "up", "base_state": state}, follow=True
+    )
+
+    assert first.status_code == HTTPStatus.FOUND
+    assert "Someone moved this section" in second.content.decode()
+    assert Node.objects.get(pk=last.pk).position == len(top) - 2
+
+
+def test_reference_delete_confirmed_after_someone_edited_it_is_refused(editor_client, plan):
+    reference = Reference.objects.get(plan=plan, label="1")
+    page = editor_client.get(url("reference_delete", plan, reference_id=reference.pk))
+    reference_update(
+        reference=reference, base_revision=reference.revision, data={"text": "Code of Conduct, 2026"}, user=None
+    )
+
+    response = editor_client.post(
+        url("reference_delete", plan, reference_id=reference.pk), {"base_state": hidden_state(page)}
+    )
+
+    assert response.status_code == HTTPStatus.OK
+    assert "changed after you opened this page" in response.content.decode()
+    assert Reference.objects.filter(pk=reference.pk).exists()
+    again = editor_client.post(
+        url("reference_delete", plan, reference_id=reference.pk), {"base_state": hidden_state(response)}
+    )
+    assert again.status_code == HTTPStatus.FOUND
+    assert not Reference.objects.filter(pk=reference.pk).exists()

@@ -125,6 +125,31 @@ def test_a_bad_measurement_shows_errors(client, tracked_plan, editor):
     assert not Measurement.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"numerator": "50", "denominator": "20"}, "numerator", "cannot be larger"),
+        ({"group_size": "99999999999"}, "group_size", "too large"),  # past a PostgreSQL integer
+        ({"numerator": "1", "denominator": "99999999999"}, "denominator", "too large"),
+        ({"numerator": "-1", "denominator": "5"}, "numerator", ""),
+        ({"value": "NaN"}, "value", ""),
+        ({"value": "1e20"}, "value", ""),
+        ({"period_end": "2999-01-01"}, "period_end", "future"),
+        ({"period_end": "2026-13-45"}, "period_end", ""),
+    ],
+)
+def test_impossible_measurements_are_form_errors(client, tracked_plan, editor, fields, field, message):
+    client.force_login(editor)
+    indicator = node(tracked_plan, "Share of women among postdocs")
+    url = reverse("tracking:measurement_record", kwargs={"slug": tracked_plan.slug, "node_id": indicator.pk})
+    response = client.post(url, {"period_end": "2025-12-31", "value": "3", **fields})
+    assert response.status_code == HTTPStatus.OK
+    errors = response.context["form"].errors
+    assert field in errors, errors
+    assert message in " ".join(errors[field])
+    assert not Measurement.objects.exists()
+
+
 def test_delete_a_mistaken_update_restores_the_status(client, tracked_plan, editor):
     client.force_login(editor)
     action = node(tracked_plan, "Hold a welcome day")

@@ -44,6 +44,8 @@ BAD_ROWS = [
     ("{share},,2025-12-31,,10,,,-3", "whole number"),
     ("{share},,2025-12-31,,10,,,,postdoc", "name=value"),
     ("{share},,2024-12-31,2024-01-01,1", "already on line 2"),
+    ("{share},,2025-12-31,,10,50,20", "cannot be larger"),
+    ("{share},,2025-12-31,,10,,,99999999999", "too large"),
 ]
 
 
@@ -77,6 +79,9 @@ def test_a_file_repeating_a_saved_measurement_is_refused(tracked_plan, editor):
         ("indicator_id,date,value\n", "no data"),
         ("indicator_id,date\n1,2025-01-01\n", "needs a value column"),
         ("indicator_id,date,value,colour\n1,2025-01-01,3,red\n", "Unknown columns: colour"),
+        ("indicator_id,date,value,value\n1,2025-01-01,3,4\n", "more than once: value"),
+        ("indicator_id,date,value\n1,2025-01-01,3\x00\n", "binary data"),
+        ("date,value\n2025-01-01,3\n", "needs an indicator_id or an indicator column"),
     ],
 )
 def test_file_level_errors(tracked_plan, text, message):
@@ -142,3 +147,55 @@ def test_the_template_lists_the_indicators(client, tracked_plan, editor):
     body = response.content.decode()
     assert body.startswith("indicator_id,indicator,date")
     assert f"{node(tracked_plan, 'Postdocs mentored').pk},Postdocs mentored" in body
+
+
+def test_a_semicolon_separated_file_is_read(tracked_plan, editor):
+    """Spreadsheets set to many European languages save "CSV" with semicolons."""
+    share = node(tracked_plan, "Share of women among postdocs").pk
+    created = measurements_import_csv(
+        plan=tracked_plan, user=editor, text=f"indicator_id;date;value\n{share};2025-01-31;24.5\n"
+    )
+    assert [m.value for m in created] == [24.5]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "indicator_id,date,value\n999999,2025-01-01,3\n",  # no column "indicator" to fall back on
+        "indicator_id,date,value\n{other},2025-01-01,3\n",  # an indicator of another plan
+        'indicator_id,date,value\n"1,2025-01-01,3\n',  # a quote never closed
+        "indicator_id,date,value\n1,2025-01-01,3,4,5\n",  # more cells than the header
+        "indicator,date,value\n,2025-01-01,3\n",  # no indicator at all
+    ],
+)
+def test_the_preview_of_a_hostile_file_is_a_page_not_a_server_error(
+    client, tracked_plan, make_tracked_plan, editor, text
+):
+    other = node(make_tracked_plan("other"), "Postdocs mentored").pk
+    client.force_login(editor)
+    url = reverse("tracking:measurement_import", kwargs={"slug": tracked_plan.slug})
+    response = client.post(url, {"file": upload(text.format(other=other))})
+    assert response.status_code == HTTPStatus.OK
+    assert "Nothing was saved" in response.text
+    assert not Measurement.objects.exists()
+
+
+def test_a_file_of_10000_rows_is_refused_whole(tracked_plan, editor):
+    share = node(tracked_plan, "Share of women among postdocs").pk
+    rows = "".join(f"{share},{2000 + i // 365:04d}-01-01,{i}\n" for i in range(10_000))
+    with pytest.raises(MeasurementImportError) as error:
+        measurements_import_csv(plan=tracked_plan, user=editor, text="indicator_id,date,value\n" + rows)
+    assert any("more than 5000 rows" in e for e in error.value.preview.errors)
+    assert not Measurement.objects.exists()
+
+
+def test_the_template_cannot_run_a_title_as_a_formula(client, tracked_plan, editor):
+    share = node(tracked_plan, "Share of women among postdocs")
+    share.title = '=HYPERLINK("http://evil.example","click")'
+    share.data_source = "@SUM(1+1)"
+    share.save()
+    client.force_login(editor)
+    body = client.get(reverse("tracking:measurement_template", kwargs={"slug": tracked_plan.slug})).text
+    line = next(line for line in body.splitlines() if line.startswith(f"{share.pk},"))
+    assert "'=HYPERLINK" in line
+    assert "'@SUM" in line

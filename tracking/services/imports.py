@@ -15,6 +15,7 @@ from simple_history.utils import bulk_create_with_history
 from plans.models import Node, NodeKind, Plan
 
 from ..models import Measurement
+from ..spreadsheet import csv_cell
 from .common import acting_user
 from .measurements import DUPLICATE_MESSAGE, _duplicate_key, _existing_keys, _measurement_errors, parse_breakdown
 
@@ -114,6 +115,16 @@ FIELD_LABELS = {
 }
 
 
+def _delimiter(text: str) -> str:
+    """A comma; or the semicolon (or tab) that spreadsheets set to some languages write instead."""
+    first_line = text.split("\n", 1)[0]
+    if "," not in first_line:
+        for other in (";", "\t"):
+            if other in first_line:
+                return other
+    return ","
+
+
 def measurements_csv_parse(*, plan: Plan, text: str) -> ImportPreview:
     """Read and check a CSV file of measurements without saving anything.
 
@@ -123,12 +134,22 @@ def measurements_csv_parse(*, plan: Plan, text: str) -> ImportPreview:
     """
     preview = ImportPreview()
     text = text.lstrip("\ufeff")
-    reader = csv.DictReader(io.StringIO(text))
-    header = [name.strip().lower() for name in (reader.fieldnames or [])]
+    if "\x00" in text:
+        preview.errors.append("The file holds binary data, not text; save it as “CSV UTF-8” and try again.")
+        return preview
+    reader = csv.DictReader(io.StringIO(text), delimiter=_delimiter(text))
+    try:
+        header = [name.strip().lower() for name in (reader.fieldnames or [])]
+    except csv.Error as error:
+        preview.errors.append(f"The header row is not valid CSV: {error}.")
+        return preview
     if not header:
         preview.errors.append("The file is empty: it needs a header row and at least one row of data.")
         return preview
     reader.fieldnames = header
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:
+        preview.errors.append("Columns given more than once: " + ", ".join(repeated) + ".")
     unknown = [name for name in header if name not in CSV_COLUMNS]
     if unknown:
         preview.errors.append(
@@ -262,5 +283,6 @@ def measurements_csv_template(*, plan: Plan) -> str:
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for node in Node.objects.live().filter(plan=plan, kind=NodeKind.INDICATOR).order_by("id"):
-        writer.writerow([node.pk, node.title, "", "", "", "", "", "", "", node.data_source, ""])
+        # The indicator_id is what the import reads; the title is only a reminder, made safe to open.
+        writer.writerow([node.pk, csv_cell(node.title), "", "", "", "", "", "", "", csv_cell(node.data_source), ""])
     return out.getvalue()

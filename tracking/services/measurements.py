@@ -14,6 +14,8 @@ from ..models import Measurement
 from .common import acting_user, today
 
 MAX_VALUE = Decimal("1e10")
+# The largest count the database stores (a PostgreSQL integer); no group of people is near it.
+MAX_COUNT = 2_147_483_647
 
 
 def _check_indicator(indicator: Node, plan: Plan | None = None) -> str | None:
@@ -49,10 +51,14 @@ def _measurement_errors(
     for name, count in (("numerator", numerator), ("denominator", denominator), ("group_size", group_size)):
         if count is not None and count < 0:
             errors[name] = "A count cannot be negative."
+        elif count is not None and count > MAX_COUNT:
+            errors[name] = "This count is too large; give the number of people."
     if denominator == 0:
         errors["denominator"] = "The denominator cannot be zero."
     if numerator is not None and denominator is None:
         errors["denominator"] = "Give the denominator too, or leave the numerator empty."
+    elif numerator is not None and denominator and numerator > denominator and "numerator" not in errors:
+        errors["numerator"] = "The numerator is a part of the denominator: it cannot be larger."
     return errors
 
 

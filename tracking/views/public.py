@@ -35,6 +35,7 @@ from ..selectors import (
     versions_published_in,
     year_bounds,
 )
+from ..spreadsheet import csv_cell as _csv_cell
 from ..suppression import format_number
 
 
@@ -59,14 +60,6 @@ def _private_if_needed(response: HttpResponse, plan: Plan, request: HttpRequest)
     if plan.visibility != "public" or request.user.is_authenticated:
         patch_cache_control(response, private=True)
     return response
-
-
-def _csv_cell(value) -> str:
-    """Text cells that a spreadsheet would run as a formula get a leading apostrophe."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
 
 
 def _csv_response(plan: Plan, request: HttpRequest, filename: str) -> tuple[HttpResponse, csv.writer]:

@@ -65,45 +65,45 @@ def _get(measurement, name: str):
 def hidden_reasons(measurements: list, *, unit: str, threshold: int) -> list[str]:
     """Why each measurement of ONE indicator is hidden from the public: "small", "complement" or "".
 
-    "small": its group has fewer people than the threshold. "complement": it shares a
-    breakdown (same period, same kind of groups, e.g. career stage) with exactly one small
-    group, so it is hidden too; otherwise the small one could be worked out by subtracting
-    the others from the total.
+    "small": its group has fewer people than the threshold. "complement": hidden so that
+    no small group can be worked out by subtraction. Groups of one period that differ in
+    one breakdown only (postdoc and student; or postdoc women and postdoc men) add up to
+    a total that may be published; in each such line, when exactly one value is hidden,
+    or the hidden ones hold fewer people together than the threshold, the smallest
+    visible value is hidden too, until no line gives a hidden value away.
     """
-    reasons = [
-        SMALL
-        if is_suppressed(
-            value=_get(m, "value"),
-            group_size=_get(m, "group_size"),
-            denominator=_get(m, "denominator"),
-            unit=unit,
-            threshold=threshold,
+
+    def count(m):
+        return group_count(
+            value=_get(m, "value"), group_size=_get(m, "group_size"), denominator=_get(m, "denominator"), unit=unit
         )
-        else ""
-        for m in measurements
-    ]
-    siblings: dict[tuple, list[int]] = {}
+
+    counts = [count(m) for m in measurements]
+    reasons = [SMALL if c is not None and c < threshold else "" for c in counts]
+    lines: dict[tuple, list[int]] = {}
     for index, m in enumerate(measurements):
         breakdown = _get(m, "breakdown") or {}
-        if breakdown:
-            key = (_get(m, "period_start"), _get(m, "period_end"), frozenset(breakdown))
-            siblings.setdefault(key, []).append(index)
-    for indexes in siblings.values():
-        small = [i for i in indexes if reasons[i] == SMALL]
-        visible = [i for i in indexes if not reasons[i]]
-        if len(small) == 1 and visible:
+        for name in breakdown:
+            rest = frozenset((k, str(v)) for k, v in breakdown.items() if k != name)
+            key = (_get(m, "period_start"), _get(m, "period_end"), frozenset(breakdown), name, rest)
+            lines.setdefault(key, []).append(index)
 
-            def size(i: int):
-                m = measurements[i]
-                count = group_count(
-                    value=_get(m, "value"),
-                    group_size=_get(m, "group_size"),
-                    denominator=_get(m, "denominator"),
-                    unit=unit,
-                )
-                return count if count is not None else _get(m, "value")
+    def size(i: int):
+        return counts[i] if counts[i] is not None else _get(measurements[i], "value")
 
-            reasons[min(visible, key=size)] = COMPLEMENT
+    changed = True
+    while changed:
+        changed = False
+        for indexes in lines.values():
+            hidden = [i for i in indexes if reasons[i]]
+            visible = [i for i in indexes if not reasons[i]]
+            if not hidden or not visible:
+                continue
+            hidden_counts = [counts[i] for i in hidden]
+            together_small = None not in hidden_counts and sum(hidden_counts) < threshold
+            if len(hidden) == 1 or together_small:
+                reasons[min(visible, key=size)] = COMPLEMENT
+                changed = True
     return reasons
 
 

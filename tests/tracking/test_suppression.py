@@ -188,6 +188,53 @@ def test_two_small_groups_need_no_complement():
     assert hidden_reasons(rows, unit="%", threshold=5) == ["small", "small", ""]
 
 
+def test_two_small_groups_together_under_the_threshold_need_a_complement():
+    # 2 + 1 = 3 people: the total minus the 100 postdocs would give them away together.
+    rows = [breakdown_row("senior", "2", 2), breakdown_row("emeritus", "1", 1), breakdown_row("postdoc", "30", 100)]
+    assert hidden_reasons(rows, unit="%", threshold=5) == ["small", "small", "complement"]
+
+
+def cross_row(stage: str, gender: str | None, people: int) -> dict:
+    breakdown = {"career stage": stage} | ({"gender": gender} if gender else {})
+    return {**breakdown_row(stage, str(people), people), "breakdown": breakdown}
+
+
+def test_a_small_cell_of_a_cross_table_hides_its_row_and_column():
+    """Postdoc women (3) could be worked out from postdocs (10) minus postdoc men (7), or from
+    women (11) minus student women (8); a 2x2 table with one small cell shows none of its cells."""
+    rows = [
+        cross_row("postdoc", None, 10),
+        cross_row("student", None, 20),
+        cross_row("postdoc", "woman", 3),
+        cross_row("postdoc", "man", 7),
+        cross_row("student", "woman", 8),
+        cross_row("student", "man", 12),
+    ]
+    assert hidden_reasons(rows, unit="%", threshold=5) == ["", "", "small", "complement", "complement", "complement"]
+
+
+def test_a_complement_in_a_cross_table_is_not_given_away_by_its_other_line(client, tracked_plan, editor):
+    mentored = node(tracked_plan, "Postdocs mentored")
+    end = dt.date(2025, 12, 31)
+    for breakdown, people in (
+        ({"career stage": "postdoc"}, 10),
+        ({"career stage": "student"}, 20),
+        ({"gender": "woman"}, 11),
+        ({"career stage": "postdoc", "gender": "woman"}, 3),
+        ({"career stage": "postdoc", "gender": "man"}, 7),
+        ({"career stage": "student", "gender": "woman"}, 8),
+        ({"career stage": "student", "gender": "man"}, 12),
+    ):
+        measurement_record(indicator=mentored, user=editor, period_end=end, value=Decimal(people), breakdown=breakdown)
+    rows = csv.DictReader(io.StringIO(client.get(reverse("tracking:indicators_csv", args=[tracked_plan.slug])).text))
+    values = {row["group"]: row["value"] for row in rows}
+    assert values["career stage: postdoc; gender: woman"] == "fewer than 5"
+    for group in ("career stage: postdoc; gender: man", "career stage: student; gender: woman"):
+        assert values[group] == "not shown", group
+    # With those two hidden, 20 - 8 = 12 would give the student women away: their line hides too.
+    assert values["career stage: student; gender: man"] == "not shown"
+
+
 def test_the_complement_never_shows_publicly(client, tracked_plan, editor):
     mentored = node(tracked_plan, "Postdocs mentored")
     end = dt.date(2025, 12, 31)

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -48,13 +49,26 @@ def user_has_email(user: AbstractBaseUser, email: str) -> bool:
 
 
 def account_for_email(email: str):
-    """The account that owns this email address, or None."""
+    """The account that owns this email address, or None.
+
+    An address someone only asked to change to (not yet confirmed) does not count: otherwise anyone
+    could block the real owner's invitation by typing their address on the email page.
+    """
     email = _normalise_email(email)
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
-        address = EmailAddress.objects.filter(email__iexact=email).select_related("user").first()
+        address = EmailAddress.objects.filter(email__iexact=email, verified=True).select_related("user").first()
         user = address.user if address else None
     return user
+
+
+def _free_username(email: str) -> str:
+    # The username is not shown anywhere, but it is unique: an account whose email changed keeps
+    # its old address as username, which must not stop a newcomer invited at that old address.
+    username = email[:150]
+    if User.objects.filter(username__iexact=username).exists():
+        username = f"{email[:117]}-{secrets.token_hex(16)}"
+    return username
 
 
 # Roles ----------------------------------------------------------------------------------------
@@ -96,6 +110,7 @@ def invitation_create(
     email = _normalise_email(email)
     if role not in InvitationRole.values:
         raise InvitationError(f"Unknown role {role!r}.")
+    _check_worth_inviting(email=email, plan=plan, role=role)
     key = secrets.token_urlsafe(32)
     now = timezone.now()
     with transaction.atomic(), acting_as(invited_by):
@@ -121,6 +136,25 @@ def invitation_create(
     invitation.key = key
     _send_invitation_email(invitation, key=key, base_url=base_url)
     return invitation
+
+
+def _check_worth_inviting(*, email: str, plan: Plan, role: str) -> None:
+    """Refuse an invitation that could not change anything, saying what to do instead."""
+    account = account_for_email(email)
+    if account is None:
+        return
+    if not account.is_active:
+        raise InvitationError(
+            f"The account of {email} is deactivated, so it could not accept. Reactivate it on the Accounts page first."
+        )
+    if role == InvitationRole.COLLABORATOR:
+        raise InvitationError(f"{email} already has an account, so they can already read members-only plans.")
+    current = PlanRole.objects.filter(plan=plan, user=account).values_list("role", flat=True).first()
+    if ROLE_RANK[role] <= ROLE_RANK[current]:
+        raise InvitationError(
+            f"{email} is already {Role(current).label.split(' (')[0].lower()} of this plan. "
+            "Change their role in the list of the plan's people instead."
+        )
 
 
 def invitation_url(key: str, base_url: str | None = None) -> str:
@@ -214,16 +248,16 @@ def invitation_accept_new_account(*, invitation: Invitation, password: str) -> A
     with transaction.atomic():
         if account_for_email(invitation.email) is not None:
             raise InvitationError("An account with this email address already exists: sign in to accept.")
-        user = User(email=invitation.email, username=invitation.email[:150])
+        user = User(email=invitation.email, username=_free_username(invitation.email))
         user.set_password(password)
         try:
             with transaction.atomic():
                 user.save()
+                EmailAddress.objects.create(user=user, email=invitation.email, verified=True, primary=True)
         except IntegrityError as error:  # the same link submitted twice at the same moment
             raise InvitationError(
                 "This invitation has already been used. Each invitation link works only once."
             ) from error
-        EmailAddress.objects.create(user=user, email=invitation.email, verified=True, primary=True)
         invitation_accept(invitation=invitation, user=user)
     return user
 
@@ -261,9 +295,17 @@ def account_deactivate(*, user: AbstractBaseUser, by: AbstractBaseUser | None) -
     if by is not None and by.pk == user.pk:
         raise AccountError("You cannot deactivate your own account.")
     with transaction.atomic(), acting_as(by):
+        if (user.is_staff or user.is_superuser) and not _active_admin_ids_locked() - {user.pk}:
+            raise AccountError("This is the last active admin: make someone else an admin first.")
         user.is_active = False
         user.save(update_fields=["is_active"])
         sessions_end(user=user)
+
+
+def _active_admin_ids_locked() -> set[int]:
+    # Lock every active admin row, so two admins deactivating each other at once cannot both succeed.
+    admins = User.objects.select_for_update().filter(Q(is_staff=True) | Q(is_superuser=True), is_active=True)
+    return set(admins.values_list("pk", flat=True))
 
 
 def account_reactivate(*, user: AbstractBaseUser, by: AbstractBaseUser | None) -> None:

@@ -124,20 +124,24 @@ def invite(request: HttpRequest) -> HttpResponse:
         initial["plan"] = Plan.objects.filter(slug=slug).first()
     form = InvitationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        invitation = invitation_create(
-            email=form.cleaned_data["email"],
-            plan=form.cleaned_data["plan"],
-            role=form.cleaned_data["role"],
-            invited_by=request.user,
-            base_url=request.build_absolute_uri("/"),
-        )
-        messages.success(
-            request,
-            f"Invitation sent to {invitation.email}. The link works once and expires on "
-            f"{invitation.expires_at:%d %B %Y}.",
-        )
-        return redirect("accounts:plan_people", slug=invitation.plan.slug)
-    return render(request, "accounts/invite.html", {"form": form})
+        try:
+            invitation = invitation_create(
+                email=form.cleaned_data["email"],
+                plan=form.cleaned_data["plan"],
+                role=form.cleaned_data["role"],
+                invited_by=request.user,
+                base_url=request.build_absolute_uri("/"),
+            )
+        except InvitationError as error:
+            form.add_error("email", str(error))
+        else:
+            messages.success(
+                request,
+                f"Invitation sent to {invitation.email}. The link works once and expires on "
+                f"{invitation.expires_at:%d %B %Y}.",
+            )
+            return redirect("accounts:plan_people", slug=invitation.plan.slug)
+    return render(request, "accounts/invite.html", {"form": form, "invitation_days": settings.INVITATION_EXPIRY_DAYS})
 
 
 @admin_required

@@ -208,9 +208,12 @@ def test_collaborator_invitation_gives_an_account_without_a_plan_role(client, in
     assert not PlanRole.objects.filter(user=user).exists()
 
 
-def test_accepting_never_lowers_a_role(invite, make_user, plan):
-    chair = make_user("chair@example.org", plan=plan, role=Role.PUBLISHER)
+def test_accepting_never_lowers_a_role(invite, make_user, plan, admin_user):
+    from accounts.services import plan_role_set
+
+    chair = make_user("chair@example.org")
     invitation = invite(email="chair@example.org", role=InvitationRole.EDITOR)
+    plan_role_set(plan=plan, user=chair, role=Role.PUBLISHER, by=admin_user)  # promoted meanwhile
     invitation_accept(invitation=invitation, user=chair)
     assert PlanRole.objects.get(plan=plan, user=chair).role == Role.PUBLISHER
 
@@ -232,3 +235,84 @@ def test_new_editor_goes_straight_to_two_factor_set_up(require_mfa, client, invi
     assert response.redirect_chain[-1][0] == reverse("mfa_activate_totp")
     assert response.status_code == HTTPStatus.OK
     assert b"Authenticator secret" in response.content
+
+
+def test_expiry_follows_the_setting_and_the_pages_say_so(settings, admin_client, invite, plan):
+    settings.INVITATION_EXPIRY_DAYS = 3
+    invitation = invite()
+    assert invitation.expires_at - invitation.created_at == timedelta(days=3)
+    assert b"expires after 3 days" in admin_client.get(reverse("accounts:invite")).content
+    assert b"expires after 3 days" in admin_client.get(reverse("accounts:plan_people", args=[plan.slug])).content
+
+
+def test_inviting_someone_who_already_has_the_role_is_refused_with_advice(admin_client, plan, editor):
+    response = admin_client.post(
+        reverse("accounts:invite"), {"email": "Editor@Example.org", "plan": plan.pk, "role": "editor"}
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert "already editor of this plan" in str(response.context["form"].errors["email"])
+    assert not Invitation.objects.exists()
+    assert not mail.outbox
+
+
+def test_inviting_an_existing_editor_to_publish_is_allowed(admin_client, plan, editor):
+    response = admin_client.post(
+        reverse("accounts:invite"), {"email": editor.email, "plan": plan.pk, "role": "publisher"}
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert Invitation.objects.get().role == "publisher"
+
+
+def test_inviting_an_existing_account_as_collaborator_is_refused(admin_client, plan, make_user):
+    make_user("reader@example.org")
+    response = admin_client.post(
+        reverse("accounts:invite"), {"email": "reader@example.org", "plan": plan.pk, "role": "collaborator"}
+    )
+    assert "already has an account" in str(response.context["form"].errors["email"])
+    assert not Invitation.objects.exists()
+
+
+def test_inviting_a_deactivated_account_is_refused(admin_client, plan, make_user):
+    make_user("gone@example.org", is_active=False)
+    response = admin_client.post(
+        reverse("accounts:invite"), {"email": "gone@example.org", "plan": plan.pk, "role": "editor"}
+    )
+    assert "deactivated" in str(response.context["form"].errors["email"])
+    assert not Invitation.objects.exists()
+
+
+def test_an_admin_may_invite_themselves_to_edit(admin_client, admin_user, plan):
+    response = admin_client.post(
+        reverse("accounts:invite"), {"email": admin_user.email, "plan": plan.pk, "role": "editor"}
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    invitation = Invitation.objects.get()
+    assert invitation.email == admin_user.email
+
+
+def test_an_unconfirmed_email_change_does_not_block_the_real_owners_invitation(client, invite, make_user, plan):
+    squatter = make_user("squatter@example.org")
+    EmailAddress.objects.create(user=squatter, email="newcomer@example.org", verified=False, primary=False)
+    invitation = invite()
+    response = client.get(path_of(invitation))
+    assert b"Choose a password" in response.content
+    response = client.post(path_of(invitation), {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert response.status_code == HTTPStatus.FOUND
+    newcomer = User.objects.get(email="newcomer@example.org")
+    assert newcomer != squatter
+    assert PlanRole.objects.get(plan=plan, user=newcomer).role == Role.EDITOR
+    assert not PlanRole.objects.filter(user=squatter).exists()
+
+
+def test_a_newcomer_at_an_address_someone_used_to_have_gets_an_account(client, invite, make_user, plan):
+    """An account whose email changed keeps its old address as username; that must not block anyone."""
+    moved = make_user("newcomer@example.org")
+    moved.email = "moved.on@example.org"
+    moved.save()
+    EmailAddress.objects.filter(user=moved).update(email="moved.on@example.org")
+    invitation = invite()
+    response = client.post(path_of(invitation), {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert response.status_code == HTTPStatus.FOUND, response.content
+    newcomer = User.objects.get(email="newcomer@example.org")
+    assert newcomer.pk != moved.pk
+    assert PlanRole.objects.get(plan=plan, user=newcomer).role == Role.EDITOR

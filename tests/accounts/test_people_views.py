@@ -195,3 +195,21 @@ def test_people_link_in_the_navigation_only_for_admins(admin_client, client, edi
     assert f'href="{people}"' in admin_client.get("/").content.decode()
     client.force_login(editor)
     assert f'href="{people}"' not in client.get("/").content.decode()
+
+
+def test_the_last_active_admin_cannot_be_deactivated(make_user):
+    from accounts.services import AccountError, account_deactivate
+
+    only_admin = make_user("only.admin@example.org", is_staff=True)
+    make_user("gone.admin@example.org", is_staff=True, is_active=False)
+    with pytest.raises(AccountError, match="last active admin"):
+        account_deactivate(user=only_admin, by=None)
+    only_admin.refresh_from_db()
+    assert only_admin.is_active
+
+
+def test_an_admin_can_deactivate_another_admin(admin_client, make_user):
+    other = make_user("other.admin@example.org", is_staff=True)
+    admin_client.post(reverse("accounts:account_deactivate", kwargs={"user_id": other.pk}))
+    other.refresh_from_db()
+    assert not other.is_active

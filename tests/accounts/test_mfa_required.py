@@ -7,6 +7,7 @@ from http import HTTPStatus
 import pytest
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
+from accounts.models import AuditLogEntry
 from plans.models import Role
 
 from .conftest import totp_code
@@ -149,3 +150,52 @@ def test_collaborators_may_switch_two_factor_off(require_mfa, client, make_user,
     response = client.post(reverse("mfa_deactivate_totp"))
     assert response.status_code == HTTPStatus.FOUND
     assert not Authenticator.objects.filter(user=person, type=Authenticator.Type.TOTP).exists()
+
+
+BLOCKED_PATHS = [
+    "/plans/{slug}/edit/",
+    "/plans/{slug}/edit/progress/",
+    "/plans/{slug}/edit/measurements/",
+    "/plans/{slug}/edit/measurements/template.csv",
+    "/plans/{slug}/edit/references/",
+    "/plans/{slug}/edit/changes/",
+    "/plans/{slug}/v/1.0.json",
+    "/plans/{slug}/v/1.0.md",
+    "/plans/{slug}/actions.json",
+    "/plans/{slug}/actions.csv",
+    "/plans/{slug}/indicators.csv",
+    "/admin/",
+    "/admin/plans/node/",
+    "/manage/people/",
+    "/accounts/sessions/",
+    "/accounts/password/change/",
+]
+
+
+@pytest.mark.parametrize("path", BLOCKED_PATHS)
+def test_no_page_export_or_admin_is_reachable_without_totp(require_mfa, client, make_user, published_plan, path):
+    """Editors, publishers and admins alike: every page but the set-up pages waits for two-factor."""
+    person = make_user(plan=published_plan, role=Role.PUBLISHER, is_staff=True)
+    client.force_login(person)
+    response = client.get(path.format(slug=published_plan.slug))
+    assert response.status_code == HTTPStatus.FOUND, path
+    assert response["Location"] == SETUP_URL
+
+
+@pytest.mark.parametrize("path", ["/plans/{slug}/edit/preview/", "/plans/{slug}/edit/add/", "/manage/people/invite/"])
+def test_no_htmx_or_form_post_gets_through_without_totp(require_mfa, client, make_user, plan, path):
+    client.force_login(make_user(plan=plan, role=Role.PUBLISHER, is_staff=True))
+    before = AuditLogEntry.objects.count()
+    url = path.format(slug=plan.slug)
+    data = {"title": "Sneaked in", "body": "x", "email": "x@example.org", "plan": plan.pk, "role": "editor"}
+    response = client.post(url, data, headers={"HX-Request": "true"})
+    assert response["HX-Redirect"] == SETUP_URL
+    response = client.post(url, data)
+    assert response["Location"] == SETUP_URL
+    assert AuditLogEntry.objects.count() == before
+    assert not plan.nodes.filter(title="Sneaked in").exists()
+
+
+@pytest.mark.parametrize("path", ["/", "/plans/{slug}/", "/plans/{slug}/v/1.0/", "/plans/{slug}/v/1.0.json"])
+def test_public_pages_stay_readable_for_visitors(require_mfa, client, published_plan, path):
+    assert client.get(path.format(slug=published_plan.slug)).status_code == HTTPStatus.OK

@@ -4,8 +4,10 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from plans.models import ActionStatus
+from plans.services import plan_publish
 from tracking.selectors import IndicatorRow, action_rows, action_state, latest_version
 from tracking.services import progress_post
 from tracking.suppression import PublicMeasurement
@@ -58,6 +60,24 @@ def test_status_comes_from_the_latest_update_on_or_before_the_date(tracked_plan,
     before_any = row(days_ago(60))
     # Before any update: the status in the published version.
     assert (before_any.status, before_any.updated_on) == ("in_progress", None)
+
+
+def test_before_its_updates_an_action_has_the_status_it_had_then(make_tracked_plan, editor):
+    """A version published after an update carries that update's status; looking back to a day
+    before the update must not show it already done."""
+    plan = make_tracked_plan("later", publish=False)
+    action = node(plan, "Run a mentoring scheme")
+    action.history.update(history_date=timezone.now() - dt.timedelta(days=100))  # in progress since then
+    progress_post(node=action, user=editor, date=days_ago(2), status=ActionStatus.DONE, percent_complete=100)
+    plan_publish(plan=plan, user=None, notes="Published after the update.")
+    version = latest_version(plan)
+
+    def row(as_of):
+        return next(r for r in action_rows(plan=plan, version=version, as_of=as_of) if r.id == action.pk)
+
+    assert row(days_ago(0)).status == ActionStatus.DONE
+    before = row(days_ago(10))
+    assert (before.status, before.updated_on, before.state.key) == (ActionStatus.IN_PROGRESS, None, "on_track")
 
 
 def test_without_updates_the_published_status_counts(tracked_plan):

@@ -10,8 +10,9 @@ from typing import Any
 
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 
-from plans.models import ActionStatus, NodeKind, Plan, PlanVersion
+from plans.models import ActionStatus, Node, NodeKind, Plan, PlanVersion
 
 from ..models import ProgressUpdate
 from .sections import SectionRef, _date, _ref, _walk
@@ -100,15 +101,45 @@ def latest_updates(plan: Plan, *, as_of: dt.date) -> dict[int, dict[str, Any]]:
     return {row["node_id"]: row for row in rows}
 
 
+def recorded_statuses(plan: Plan, *, as_of: dt.date) -> dict[int, str]:
+    """Each action's status as recorded in its history at the end of `as_of`, by node id (one query)."""
+    end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone())
+    rows = (
+        Node.history.filter(plan_id=plan.pk, kind=NodeKind.ACTION, history_date__lt=end)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("id")],
+                order_by=[F("history_date").desc(), F("history_id").desc()],
+            )
+        )
+        .filter(rank=1)
+        .values_list("id", "status")
+    )
+    return dict(rows)
+
+
 def action_rows(*, plan: Plan, version: PlanVersion, as_of: dt.date) -> list[ActionRow]:
-    """Every action of the version, in document order, with its status as of the date."""
+    """Every action of the version, in document order, with its status as of the date.
+
+    The status is that of the latest progress update dated on or before the date. Without
+    one, it is the status in the version; but if the version was published after the date,
+    its status may already follow later updates, so the action's recorded history says
+    what its status was then.
+    """
     updates = latest_updates(plan, as_of=as_of)
+    then: dict[int, str] = {}
+    if version.published_at is not None and as_of < timezone.localdate(version.published_at):
+        then = recorded_statuses(plan, as_of=as_of)
     rows = []
     for position, (section, area, goal) in enumerate(_walk(version.snapshot["sections"])):
         if section["kind"] != NodeKind.ACTION:
             continue
         update = updates.get(section.get("id"))
-        status = update["status"] if update else section.get("status") or ActionStatus.PROPOSED
+        if update:
+            status = update["status"]
+        else:
+            status = then.get(section.get("id")) or section.get("status") or ActionStatus.PROPOSED
         target_date = _date(section.get("target_date"))
         rows.append(
             ActionRow(

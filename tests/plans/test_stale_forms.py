@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from plans.models import Node, NodeKind, Reference, Role
-from plans.services import node_create, node_move, node_update, reference_update
+from plans.services import node_create, node_delete, node_move, node_update, reference_update
 from tests.conftest import add_node
 
 
@@ -139,3 +139,48 @@ def test_reference_delete_confirmed_after_someone_edited_it_is_refused(editor_cl
     )
     assert again.status_code == HTTPStatus.FOUND
     assert not Reference.objects.filter(pk=reference.pk).exists()
+
+
+def test_adding_under_a_section_deleted_meanwhile_keeps_the_typed_text(editor_client, plan):
+    definitions = node(plan, "Definitions")
+    form_url = url("node_add", plan) + f"?parent={definitions.pk}&kind={NodeKind.DEFINITION}"
+    assert editor_client.get(form_url).status_code == HTTPStatus.OK
+    node_delete(node=definitions, user=None)
+
+    response = editor_client.post(form_url, {"title": "Inclusion", "body": "Everyone takes part, <b>fully</b>."})
+
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    assert "is deleted; restore it before adding to it" in html
+    assert response.context["form"]["body"].value() == "Everyone takes part, <b>fully</b>."
+    assert "<b>fully</b>" not in html  # shown as text, escaped
+    assert not Node.objects.filter(plan=plan, title="Inclusion").exists()
+
+
+@pytest.mark.parametrize("when", ["before the save", "during the save"])
+def test_editing_a_reference_deleted_meanwhile_keeps_the_typed_text(editor_client, plan, monkeypatch, when):
+    reference = Reference.objects.get(plan=plan, label="1")
+    data = {"label": "1", "text": "Code of Conduct, revised", "url": "", "base_revision": reference.revision}
+    edit_url = url("reference_edit", plan, reference_id=reference.pk)
+    if when == "before the save":
+        reference.delete()
+    else:
+        from plans.views.workspace import references as views
+
+        real_update = views.reference_update
+
+        def update_after_a_delete(**kwargs):
+            Reference.objects.filter(pk=kwargs["reference"].pk).delete()
+            return real_update(**kwargs)
+
+        monkeypatch.setattr(views, "reference_update", update_after_a_delete)
+
+    response = editor_client.post(edit_url, data)
+
+    assert response.status_code == HTTPStatus.OK
+    assert "Someone deleted this reference" in response.content.decode()
+    assert response.context["form"]["text"].value() == "Code of Conduct, revised"
+    assert f'action="{url("reference_add", plan)}"' in response.content.decode()
+    added = editor_client.post(url("reference_add", plan), response.context["form"].data)
+    assert added.status_code == HTTPStatus.FOUND
+    assert Reference.objects.get(plan=plan, label="1").text == "Code of Conduct, revised"

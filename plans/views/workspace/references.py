@@ -6,8 +6,9 @@ import re
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from ...diff import diff_fields
 from ...forms import DeleteForm, ReferenceForm
@@ -45,9 +46,27 @@ def reference_add(request: HttpRequest, plan: Plan) -> HttpResponse:
     return render(request, "plans/workspace/reference_form.html", {"plan": plan, "form": form, "reference": None})
 
 
+def _deleted_meanwhile(request: HttpRequest, plan: Plan) -> HttpResponse:
+    """The reference was deleted while it was being edited: keep the typed text, offer to add it again."""
+    form = ReferenceForm(request.POST, instance=Reference(plan=plan))
+    form.is_valid()
+    form.add_error(
+        None, "Someone deleted this reference while you were editing it. Your text is below: add it again, or cancel."
+    )
+    return render(
+        request,
+        "plans/workspace/reference_form.html",
+        {"plan": plan, "form": form, "reference": None, "action": reverse("plans:reference_add", args=[plan.slug])},
+    )
+
+
 @workspace_view()
 def reference_edit(request: HttpRequest, plan: Plan, reference_id: int) -> HttpResponse:
-    reference = get_object_or_404(Reference, plan=plan, pk=reference_id)
+    reference = Reference.objects.filter(plan=plan, pk=reference_id).first()
+    if reference is None:
+        if request.method == "POST":
+            return _deleted_meanwhile(request, plan)
+        raise Http404("No such reference.")
     initial = {
         "label": reference.label,
         "text": reference.text,
@@ -69,8 +88,7 @@ def reference_edit(request: HttpRequest, plan: Plan, reference_id: int) -> HttpR
         except EditConflict as error:
             current = error.current
             if current is None:
-                messages.error(request, "Someone deleted this reference while you were editing it.")
-                return _list_url(plan)
+                return _deleted_meanwhile(request, plan)
             theirs = {name: getattr(current, name) for name in LABELS}
             conflict = {"theirs": theirs, "changes": diff_fields(theirs, form.content(), LABELS, fields=list(LABELS))}
             data = request.POST.copy()

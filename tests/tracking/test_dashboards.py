@@ -217,6 +217,48 @@ def test_members_plans_are_hidden_from_visitors(client, make_tracked_plan, make_
     assert client.get(url).status_code == HTTPStatus.OK
 
 
+def test_a_members_plans_annual_report_is_hidden_from_visitors(client, make_tracked_plan, make_user):
+    plan = make_tracked_plan("members-only", visibility=Visibility.MEMBERS)
+    url = reverse("tracking:report", kwargs={"slug": plan.slug, "year": days_ago(0).year})
+    assert client.get(url).status_code == HTTPStatus.NOT_FOUND
+    client.force_login(make_user())
+    assert client.get(url).status_code == HTTPStatus.OK
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"area": "abc"},
+        {"area": "-1"},
+        {"area": "9" * 40},
+        {"area": "1" * 5000},
+        {"status": "<script>"},
+        {"owner": "x" * 5000},
+        {"sort": "-"},
+        {"sort": "--number"},
+        {"sort": "__class__"},
+        {"as_of": "2026-13-45"},
+        {"as_of": "0000-01-01"},
+        {"as_of": "0001-01-01"},
+        {"as_of": "9999-12-31"},
+        {"as_of": "20260101"},
+        {"as_of": "x" * 5000},
+    ],
+)
+@pytest.mark.parametrize(
+    "route", ["actions", "actions_csv", "actions_json", "indicators", "indicators_csv", "indicators_json"]
+)
+def test_garbage_parameters_are_ignored_not_errors(client, tracked_plan, route, query):
+    response = client.get(reverse(f"tracking:{route}", kwargs={"slug": tracked_plan.slug}), query)
+    assert response.status_code == HTTPStatus.OK
+
+
+@pytest.mark.parametrize("year", [0, 1, 1899, 99999, 10**30])
+def test_report_years_out_of_range_are_404(client, tracked_plan, year):
+    url = f"/plans/{tracked_plan.slug}/reports/{year}/"
+    assert client.get(url).status_code == HTTPStatus.NOT_FOUND
+
+
 @pytest.mark.parametrize("route", PUBLIC_ROUTES)
 def test_unknown_or_unpublished_plans_are_404(client, make_tracked_plan, route):
     assert client.get(reverse(f"tracking:{route}", kwargs={"slug": "nope"})).status_code == HTTPStatus.NOT_FOUND

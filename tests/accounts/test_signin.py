@@ -143,3 +143,60 @@ def test_editor_with_two_factor_changes_email_with_a_code(client, editor, add_to
     editor.refresh_from_db()
     assert editor.email == "new.address@example.org"
     assert AuditLogEntry.objects.filter(action=AuditAction.EMAIL_CHANGED, subject_id=editor.pk).exists()
+
+
+def test_open_sign_up_does_not_reveal_whether_an_account_exists(db, make_user, settings):
+    from django.test import Client
+
+    settings.OPEN_SIGNUP = True
+    make_user("known@example.org")
+    data = {"password1": "Blue-heron-42-sings", "password2": "Blue-heron-42-sings"}
+    known = Client().post(reverse("account_signup"), {"email": "known@example.org", **data})
+    unknown = Client().post(reverse("account_signup"), {"email": "unknown@example.org", **data})
+    assert known.status_code == unknown.status_code == HTTPStatus.FOUND
+    assert known["Location"] == unknown["Location"]
+    assert User.objects.filter(email__iexact="known@example.org").count() == 1
+    assert [m.to for m in mail.outbox] == [["known@example.org"], ["unknown@example.org"]]
+
+
+def test_adding_someone_elses_email_does_not_reveal_their_account(db, make_user, password_sign_in):
+    from django.test import Client
+
+    make_user("known@example.org")
+    answers = []
+    for me, address in [("a@example.org", "known@example.org"), ("b@example.org", "nobody@example.org")]:
+        browser = Client()
+        password_sign_in(browser, make_user(me))
+        answers.append(browser.post(reverse("account_email"), {"action_add": "", "email": address}))
+    assert [r.status_code for r in answers] == [HTTPStatus.FOUND, HTTPStatus.FOUND]
+    assert answers[0]["Location"] == answers[1]["Location"]
+
+
+def _failed_sign_ins(client, count: int, forwarded_for) -> bytes:
+    content = b""
+    for n in range(count):
+        response = client.post(
+            reverse("account_login"),
+            {"login": f"nobody{n}@example.org", "password": "wrong-password-1"},
+            headers={"X-Forwarded-For": forwarded_for(n)},
+        )
+        content = response.content
+    return content
+
+
+def test_behind_a_proxy_each_client_ip_has_its_own_sign_in_limit(client, db, settings):
+    """DJANGO_TRUSTED_PROXY_COUNT=1: the limit of 10 failures a minute counts per visitor, not per proxy."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    assert b"Too many failed login attempts" not in _failed_sign_ins(client, 11, lambda n: f"192.0.2.{n + 1}")
+    assert b"Too many failed login attempts" in _failed_sign_ins(client, 11, lambda n: "198.51.100.7")
+
+
+def test_password_reset_requests_are_rate_limited(client, make_user):
+    make_user("person@example.org")
+    for _ in range(5):
+        client.post(reverse("account_reset_password"), {"email": "person@example.org"})
+    response = client.post(reverse("account_reset_password"), {"email": "person@example.org"})
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert b"Too many attempts" in response.content
+    assert 'href="#main"' in response.content.decode()  # the portal's layout, not allauth's bare page
+    assert len(mail.outbox) == 5

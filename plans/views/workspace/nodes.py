@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from ...diff import diff_fields
+from ...diff import Status, diff_fields, diff_snapshots
 from ...forms import KIND_LABELS, DeleteForm, MoveForm, NodeForm, node_form
 from ...markdown import render_markdown
 from ...models import ALLOWED_CHILDREN, Node, NodeKind, Plan, Reference
@@ -34,38 +34,36 @@ from ...snapshot import iter_sections, serialize_node
 from ...tree import TreeNode, build_tree, walk
 from .access import get_node, workspace_view
 
-# Parts of a serialized section that are about its place, not its content.
-PLACE_KEYS = frozenset({"id", "number", "anchor", "children"})
-
 
 def outline_url(plan: Plan, node: Node | None = None) -> str:
     url = reverse("plans:workspace", kwargs={"slug": plan.slug})
     return f"{url}#node-{node.pk}" if node is not None else url
 
 
-def _content(section: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in section.items() if k not in PLACE_KEYS}
-
-
 def mark_changes(forest: list[TreeNode], snapshot: dict[str, Any] | None) -> None:
-    """Set `status` on every tree node: "new", "changed", "moved" or "" compared with `snapshot`.
+    """Set `status` on every tree node compared with the published `snapshot`.
 
-    Uses the same serializer as publishing, so "changed" here means "would change the
-    published text".
+    "new", "changed", "moved" (to another parent or out of order), "renumbered" (only its
+    number shifted) or "". Computed by the same serializer and differ as the "unpublished
+    changes" page (plans.diff.diff_snapshots), so the two pages always agree.
     """
-    published = {s["id"]: s for s in iter_sections(snapshot["sections"])} if snapshot else None
     for item in walk(forest):
         item.status = ""
-        if published is None:
-            continue
-        before = published.get(item.node.pk)
-        if before is None:
+    if snapshot is None:
+        return
+    draft = {"sections": [serialize_node(item) for item in forest]}
+    changes = {c.new_id: c for c in diff_snapshots({"sections": snapshot["sections"]}, draft).sections if c.new_id}
+    published_numbers = {s["id"]: s["number"] for s in iter_sections(snapshot["sections"])}
+    for item in walk(forest):
+        change = changes.get(item.node.pk)
+        if change is None:
+            before = published_numbers.get(item.node.pk)
+            item.status = "renumbered" if before is not None and before != item.number else ""
+        elif change.status == Status.ADDED:
             item.status = "new"
-            continue
-        now = serialize_node(TreeNode(node=item.node, number=item.number, depth=item.depth))
-        if _content(now) != _content(before):
+        elif change.status == Status.CHANGED:
             item.status = "changed"
-        elif now["number"] != before["number"]:
+        elif change.moved:
             item.status = "moved"
 
 

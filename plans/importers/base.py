@@ -177,7 +177,7 @@ def add_missing_references(parsed: ParsedPlan) -> None:
             if label not in known:
                 known.add(label)
                 parsed.references.append(ParsedReference(label=label))
-    if all(ref.label.isdigit() for ref in parsed.references):
+    if all(ref.label.isdecimal() for ref in parsed.references):
         parsed.references.sort(key=lambda ref: int(ref.label))
 
 

@@ -32,7 +32,7 @@ VERSION_NUMBER_PARAM_MAX = 9  # "9999.9999" at most, as the URL converter allows
 def _version_key(number: str) -> tuple[int, int] | None:
     """(major, minor) of "1.2", or None if it is not a version number."""
     major, _, minor = number.partition(".")
-    if not (major.isdigit() and minor.isdigit()) or len(number) > VERSION_NUMBER_PARAM_MAX:
+    if not (major.isdecimal() and minor.isdecimal()) or len(number) > VERSION_NUMBER_PARAM_MAX:
         return None
     return int(major), int(minor)
 

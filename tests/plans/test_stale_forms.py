@@ -184,3 +184,15 @@ def test_editing_a_reference_deleted_meanwhile_keeps_the_typed_text(editor_clien
     added = editor_client.post(url("reference_add", plan), response.context["form"].data)
     assert added.status_code == HTTPStatus.FOUND
     assert Reference.objects.get(plan=plan, label="1").text == "Code of Conduct, revised"
+
+
+@pytest.mark.parametrize(("value", "deleted"), [("²", True), ("x", True), ("-1", True), ("9" * 40, False)])
+def test_odd_numbers_in_parent_and_state_fields_are_refused_cleanly(editor_client, plan, value, deleted):
+    """Superscript digits pass str.isdigit() but not int(): they used to be server errors."""
+    reference = Reference.objects.get(plan=plan, label="1")
+    add = editor_client.get(url("node_add", plan) + f"?parent={value}")
+    assert add.status_code in (HTTPStatus.OK, HTTPStatus.NOT_FOUND)
+    delete = editor_client.post(url("reference_delete", plan, reference_id=reference.pk), {"base_state": value})
+    # No usable state: deleted as from an older page; a wrong revision: refused as stale.
+    assert delete.status_code == (HTTPStatus.FOUND if deleted else HTTPStatus.OK)
+    assert Reference.objects.filter(pk=reference.pk).exists() is not deleted

@@ -133,7 +133,7 @@ def node_add(request: HttpRequest, plan: Plan) -> HttpResponse:
     # On a POST the parent may have been deleted since the form was shown: the service then
     # refuses with a message on the form, which keeps the typed text (a 404 would lose it).
     live = True if request.method != "POST" else None
-    parent = get_node(plan, int(parent_id), live=live) if parent_id and parent_id.isdigit() else None
+    parent = get_node(plan, int(parent_id), live=live) if parent_id and parent_id.isdecimal() else None
     kinds = allowed_kinds(parent)
     kind = request.GET.get("kind")
     if kind not in kinds:

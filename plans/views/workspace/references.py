@@ -121,7 +121,7 @@ def reference_delete_view(request: HttpRequest, plan: Plan, reference_id: int) -
                 reference=reference,
                 user=request.user,
                 message=form.cleaned_data["message"],
-                base_revision=int(base_state) if base_state.isdigit() else None,
+                base_revision=int(base_state) if base_state.isdecimal() else None,
             )
         except StaleForm as error:
             current = Reference.objects.filter(pk=reference.pk).first()

@@ -100,6 +100,8 @@ def test_account_and_admin_pages_pass_axe(page, plan, make_user, sign_in, check_
         check_accessibility(page)
     sign_in(page, admin.email)
     for path in [
+        "/manage/people/",
+        f"/manage/people/plans/{plan.slug}/",
         "/manage/people/invite/",
         "/manage/accounts/",
         "/manage/audit/",
@@ -111,3 +113,18 @@ def test_account_and_admin_pages_pass_axe(page, plan, make_user, sign_in, check_
         page.goto(path)
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         check_accessibility(page)
+
+
+def test_invitation_refused_for_an_existing_editor_shows_an_accessible_error(
+    page, plan, make_user, sign_in, check_accessibility
+):
+    admin = make_user("admin@example.org", is_staff=True, is_superuser=True)
+    make_user("editor@example.org", plan=plan, role=Role.EDITOR)
+    sign_in(page, admin.email)
+    page.goto("/manage/people/invite/")
+    page.get_by_label("Email address").fill("editor@example.org")
+    page.get_by_label("Role").select_option("editor")
+    page.get_by_role("button", name="Send invitation").click()
+    expect(page.get_by_text("is already editor of this plan")).to_be_visible()
+    check_accessibility(page)
+    assert not mail.outbox

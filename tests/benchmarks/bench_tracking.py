@@ -109,6 +109,8 @@ def main() -> None:
         pages = {
             "actions page": f"/plans/{plan.slug}/actions/",
             "actions page, filtered and sorted": f"/plans/{plan.slug}/actions/?status=overdue&sort=-target",
+            # A day before the version was published: the statuses come from the actions' history too.
+            "actions page as of a year ago": f"/plans/{plan.slug}/actions/?as_of={dt.date.today().year - 1}-06-30",
             "actions CSV": f"/plans/{plan.slug}/actions.csv",
             "indicators page (100 SVG charts)": f"/plans/{plan.slug}/indicators/",
             "measurements CSV": f"/plans/{plan.slug}/indicators.csv",

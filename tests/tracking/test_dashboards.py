@@ -309,6 +309,17 @@ def test_query_counts_do_not_grow_with_the_plan(
     assert response.status_code == HTTPStatus.OK
 
 
+@pytest.mark.parametrize("count", [3, 30])
+def test_looking_back_before_the_version_costs_one_query_more_whatever_the_size(
+    client, make_plan, make_user, django_assert_num_queries, count
+):
+    plan = plan_with_actions(make_plan, make_user, count)
+    url = reverse("tracking:actions", kwargs={"slug": plan.slug}) + f"?as_of={days_ago(400).isoformat()}"
+    with django_assert_num_queries(4):  # the actions' recorded statuses on that day
+        response = client.get(url)
+    assert response.status_code == HTTPStatus.OK
+
+
 def test_json_api(client, tracked_plan, editor):
     share = node(tracked_plan, "Share of women among postdocs")
     measurement_record(

@@ -33,6 +33,17 @@ PAGES = {
     "node_revert": ("get", False),
     "publish": ("get", True),
     "publish_post": ("post", True),
+    "unpublished_changes": ("get", False),
+}
+# Route name -> the PAGES entries that exercise it (a new workspace route must be added above).
+ROUTES = {
+    "workspace": "outline",
+    "node_add": "add_form",
+    "workspace_preview": "preview",
+    "deleted_nodes": "deleted",
+    "recent_changes": "recent",
+    "workspace_references": "references",
+    "workspace_publish": "publish",
 }
 
 
@@ -73,7 +84,17 @@ def workspace_urls(plan) -> dict[str, str]:
         "node_revert": node_url("node_revert", intro, history_id=first.history_id),
         "publish": reverse("plans:workspace_publish", kwargs={"slug": slug}),
         "publish_post": reverse("plans:workspace_publish", kwargs={"slug": slug}),
+        "unpublished_changes": reverse("plans:unpublished_changes", kwargs={"slug": slug}),
     }
+
+
+def test_every_workspace_route_is_in_the_role_table():
+    from plans.urls import urlpatterns
+
+    workspace_routes = {p.name for p in urlpatterns if str(p.pattern).startswith("plans/<slug:slug>/edit/")}
+    assert workspace_routes, "no workspace routes found"
+    missing = {name for name in workspace_routes if ROUTES.get(name, name) not in PAGES}
+    assert not missing, f"add these workspace routes to PAGES: {sorted(missing)}"
 
 
 @pytest.fixture(params=[Visibility.PUBLIC, Visibility.MEMBERS])
@@ -133,14 +154,30 @@ def test_an_unknown_plan_sends_anonymous_people_to_sign_in_without_revealing_any
         ("node_edit", {"title": "Hacked", "body": "x", "base_revision": "2"}),
         ("node_delete", {}),
         ("node_move", {"direction": "down"}),
+        ("node_move", {"parent": "top"}),
+        ("node_restore", {}),
+        ("node_revert", {}),
+        ("add_form", {"title": "Sneaky", "body": "x"}),
+        ("reference_add", {"label": "9", "text": "Sneaky"}),
+        ("reference_edit", {"label": "1", "text": "Sneaky", "base_revision": "1"}),
+        ("reference_delete", {}),
         ("publish_post", {"notes": "Sneaky", "kind": "minor"}),
     ],
 )
 def test_writes_by_people_without_the_role_change_nothing(client, setting, name, data):
     plan, users, urls = setting
-    before = list(Node.objects.filter(plan=plan).values_list("title", "body", "position", "deleted_at"))
+
+    def state():
+        nodes = Node.objects.filter(plan=plan).order_by("pk")
+        references = Reference.objects.filter(plan=plan).order_by("pk")
+        return (
+            list(nodes.values_list("title", "body", "parent_id", "position", "deleted_at", "revision")),
+            list(references.values_list("label", "text", "url", "revision")),
+        )
+
+    before = state()
     for role in ("collaborator", "other_editor") + (("editor",) if name == "publish_post" else ()):
         client.force_login(users[role])
         assert client.post(urls[name], data).status_code == HTTPStatus.FORBIDDEN
-    assert list(Node.objects.filter(plan=plan).values_list("title", "body", "position", "deleted_at")) == before
+    assert state() == before
     assert not plan.versions.exists()

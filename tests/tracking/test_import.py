@@ -46,6 +46,8 @@ BAD_ROWS = [
     ("{share},,2024-12-31,2024-01-01,1", "already on line 2"),
     ("{share},,2025-12-31,,10,50,20", "cannot be larger"),
     ("{share},,2025-12-31,,10,,,99999999999", "too large"),
+    ("{share},,2025-12-31,,10,,,²", "whole number"),  # a digit to str.isdigit(), not to int()
+    ("{share},,2025-12-31,,10,,,,," + "x" * 301, "at most 300 characters"),  # past the column's size
 ]
 
 

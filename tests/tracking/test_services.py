@@ -119,6 +119,24 @@ def test_measurement_record_refuses_duplicates_and_bad_values(tracked_plan, edit
     assert Measurement.objects.count() == 2
 
 
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"numerator": 50, "denominator": 20}, "numerator"),
+        ({"group_size": 2**31}, "group_size"),
+        ({"source": "x" * 301}, "source"),
+    ],
+)
+def test_measurement_record_refuses_what_the_database_could_not_hold(tracked_plan, editor, fields, field):
+    indicator = node(tracked_plan, "Share of women among postdocs")
+    with pytest.raises(ValidationError) as error:
+        measurement_record(
+            indicator=indicator, user=editor, period_end=dt.date(2025, 12, 31), value=Decimal(1), **fields
+        )
+    assert set(error.value.message_dict) == {field}
+    assert not Measurement.objects.exists()
+
+
 def test_parse_breakdown():
     assert parse_breakdown(" career stage = postdoc ; gender: woman ") == {"career stage": "postdoc", "gender": "woman"}
     assert parse_breakdown("") == {}

@@ -17,7 +17,14 @@ from plans.models import Node, NodeKind, Plan
 from ..models import Measurement
 from ..spreadsheet import csv_cell
 from .common import acting_user
-from .measurements import DUPLICATE_MESSAGE, _duplicate_key, _existing_keys, _measurement_errors, parse_breakdown
+from .measurements import (
+    DUPLICATE_MESSAGE,
+    SOURCE_MAX_LENGTH,
+    _duplicate_key,
+    _existing_keys,
+    _measurement_errors,
+    parse_breakdown,
+)
 
 MAX_IMPORT_ROWS = 5000
 CSV_COLUMNS = (
@@ -85,7 +92,8 @@ def _parse_date(text: str, label: str, errors: list[str]) -> dt.date | None:
 def _parse_count(text: str, label: str, errors: list[str]) -> int | None:
     if not text:
         return None
-    if not text.isdigit():
+    # isdigit() alone would let "²" through, which int() refuses.
+    if not (text.isascii() and text.isdigit()):
         errors.append(f"{label}: “{text}” is not a whole number of people.")
         return None
     return int(text)
@@ -226,6 +234,8 @@ def _parse_row(line, raw, by_id, by_title, existing, seen) -> ImportRow:
     except ValueError as error:
         errors.append(f"breakdown: {error}")
         breakdown = {}
+    if len(raw.get("source", "")) > SOURCE_MAX_LENGTH:
+        errors.append(f"source: write it in at most {SOURCE_MAX_LENGTH} characters.")
     checks = _measurement_errors(
         period_start=period_start,
         period_end=period_end,

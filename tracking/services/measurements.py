@@ -16,6 +16,7 @@ from .common import acting_user, today
 MAX_VALUE = Decimal("1e10")
 # The largest count the database stores (a PostgreSQL integer); no group of people is near it.
 MAX_COUNT = 2_147_483_647
+SOURCE_MAX_LENGTH = Measurement._meta.get_field("source").max_length
 
 
 def _check_indicator(indicator: Node, plan: Plan | None = None) -> str | None:
@@ -102,6 +103,8 @@ def measurement_record(
         denominator=denominator,
         group_size=group_size,
     )
+    if len(source.strip()) > SOURCE_MAX_LENGTH:
+        errors["source"] = f"Write the source in at most {SOURCE_MAX_LENGTH} characters."
     if errors:
         raise ValidationError(errors)
     breakdown = breakdown or {}

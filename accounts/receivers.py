@@ -109,13 +109,14 @@ def _authenticator_event(action):
             action=action,
             subject=user,
             actor=current_actor(request) or user,
-            details={"to" if action != AuditAction.MFA_REMOVED else "from": _authenticator_label(authenticator)},
+            details={"to" if action != AuditAction.MFA_REMOVED else "from": authenticator_label(authenticator)},
         )
 
     return handler
 
 
-def _authenticator_label(authenticator) -> str:
+def authenticator_label(authenticator) -> str:
+    """What the audit log calls this kind of authenticator, in plain words."""
     if authenticator is None:
         return ""
     return {

@@ -146,3 +146,52 @@ def test_audit_log_is_read_only_in_the_django_admin(admin_client, make_user):
     response = admin_client.post(reverse("admin:accounts_auditlogentry_delete", args=[entry.pk]), {"post": "yes"})
     assert response.status_code == HTTPStatus.FORBIDDEN
     assert AuditLogEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_password_set_by_an_admin_in_the_django_admin_is_recorded(admin_client, admin_user, make_user):
+    person = make_user("person@example.org")
+    url = reverse("admin:auth_user_password_change", args=[person.pk])
+    response = admin_client.post(
+        url, {"password1": "Another-long-pass-77", "password2": "Another-long-pass-77", "usable_password": "true"}
+    )
+    assert response.status_code == HTTPStatus.FOUND, response.content
+    person.refresh_from_db()
+    assert person.check_password("Another-long-pass-77")
+    (entry,) = entries(AuditAction.PASSWORD_CHANGED)
+    assert (entry.actor_email, entry.subject_email) == (admin_user.email, person.email)
+
+
+def test_an_admin_resets_someones_two_factor_in_the_django_admin(admin_client, admin_user, editor, add_totp):
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    secret = add_totp(editor)
+    RecoveryCodes.activate(editor)
+    totp = Authenticator.objects.get(user=editor, type=Authenticator.Type.TOTP)
+
+    page = admin_client.get(reverse("admin:mfa_authenticator_change", args=[totp.pk]))
+    assert page.status_code == HTTPStatus.OK
+    assert secret not in page.content.decode()  # the secret would let the reader make the codes
+
+    response = admin_client.post(reverse("admin:mfa_authenticator_delete", args=[totp.pk]), {"post": "yes"})
+    assert response.status_code == HTTPStatus.FOUND
+    assert not Authenticator.objects.filter(user=editor).exists()  # no orphan recovery codes either
+    removed = entries(AuditAction.MFA_REMOVED)
+    assert sorted(e.details["from"] for e in removed) == ["authenticator app", "recovery codes"]
+    assert {(e.actor_email, e.subject_email) for e in removed} == {(admin_user.email, editor.email)}
+
+
+def test_authenticators_cannot_be_edited_in_the_django_admin(admin_client, editor, add_totp):
+    from allauth.mfa.models import Authenticator
+
+    add_totp(editor)
+    totp = Authenticator.objects.get(user=editor)
+    before = dict(totp.data)
+    response = admin_client.post(
+        reverse("admin:mfa_authenticator_change", args=[totp.pk]),
+        {"user": editor.pk, "type": "totp", "data": '{"secret": "AAAA"}'},
+    )
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert admin_client.get(reverse("admin:mfa_authenticator_add")).status_code == HTTPStatus.FORBIDDEN
+    totp.refresh_from_db()
+    assert totp.data == before

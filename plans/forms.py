@@ -180,6 +180,8 @@ class PublishForm(forms.Form):
         initial="minor",
         widget=forms.RadioSelect,
     )
+    # The draft as the publisher saw it (snapshot_hash); publishing a draft changed since is refused.
+    draft_hash = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

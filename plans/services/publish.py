@@ -13,11 +13,15 @@ class PublishError(Exception):
     """The draft cannot be published; the message says why, in plain words."""
 
 
-def plan_publish(*, plan: Plan, user=None, notes: str, major: bool = False) -> PlanVersion:
+def plan_publish(
+    *, plan: Plan, user=None, notes: str, major: bool = False, expected_hash: str | None = None
+) -> PlanVersion:
     """Freeze the plan's working draft into a new numbered, immutable version.
 
     The first version is 1.0; later ones bump the minor number, or the major one
-    (resetting minor to 0) when `major` is true. Refuses an unchanged or empty draft.
+    (resetting minor to 0) when `major` is true. Refuses an unchanged or empty draft and,
+    with `expected_hash` (the draft's snapshot_hash when the publisher reviewed it), a
+    draft that changed since: nobody publishes text they have not seen.
     """
     notes = (notes or "").strip()
     if not notes:
@@ -29,6 +33,11 @@ def plan_publish(*, plan: Plan, user=None, notes: str, major: bool = False) -> P
         if not snapshot["sections"]:
             raise PublishError("The plan has no sections yet; there is nothing to publish.")
         content_hash = snapshot_hash(snapshot)
+        if expected_hash is not None and expected_hash != content_hash:
+            raise PublishError(
+                "The draft changed after you opened this page, so nothing was published. "
+                "Review the unpublished changes again, then publish."
+            )
         latest = plan.versions.latest_first().first()
         if latest is not None and latest.content_hash == content_hash:
             raise PublishError(f"Nothing has changed since version {latest.number}; there is nothing new to publish.")

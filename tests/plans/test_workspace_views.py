@@ -481,3 +481,28 @@ def test_workspace_navigation_reaches_the_progress_and_measurement_pages(editor_
     assert f'href="/plans/{plan.slug}/edit/measurements/"' in page
     progress = editor_client.get(f"/plans/{plan.slug}/edit/progress/").content.decode()
     assert 'aria-label="Workspace"' in progress
+
+
+def test_publishing_a_draft_changed_since_the_page_was_opened_is_refused_keeping_the_notes(
+    client, published_plan, publisher
+):
+    client.force_login(publisher)
+    plan = published_plan
+    intro = node(plan, "Introduction")
+    node_update(node=intro, base_revision=intro.revision, data={"body": "Reviewed text."}, user=None)
+    page = client.get(url("workspace_publish", plan))
+    draft_hash = page.context["form"]["draft_hash"].value()
+    intro.refresh_from_db()
+    node_update(node=intro, base_revision=intro.revision, data={"body": "Unreviewed text."}, user=None)
+
+    data = {"notes": "Clearer introduction.", "kind": "minor", "draft_hash": draft_hash}
+    response = client.post(url("workspace_publish", plan), data)
+
+    assert response.status_code == HTTPStatus.OK
+    assert "The draft changed after you opened this page" in response.content.decode()
+    assert PlanVersion.objects.filter(plan=plan).count() == 1
+    form = response.context["form"]
+    assert form["notes"].value() == "Clearer introduction."
+    again = client.post(url("workspace_publish", plan), {**data, "draft_hash": form["draft_hash"].value()})
+    assert again.status_code == HTTPStatus.FOUND
+    assert "Unreviewed text." in str(PlanVersion.objects.get(plan=plan, minor=1).snapshot)

@@ -9,13 +9,15 @@ from django.shortcuts import redirect, render
 from ...forms import PublishForm
 from ...models import Plan
 from ...services import PublishError, plan_publish
+from ...snapshot import plan_snapshot, snapshot_hash
 from .access import workspace_view
 
 
 @workspace_view(publish=True)
 def publish(request: HttpRequest, plan: Plan) -> HttpResponse:
     latest = plan.versions.latest_first().defer("snapshot").first()
-    form = PublishForm(request.POST or None)
+    draft_hash = snapshot_hash(plan_snapshot(plan))
+    form = PublishForm(request.POST or None, initial={"draft_hash": draft_hash})
     if request.method == "POST" and form.is_valid():
         try:
             version = plan_publish(
@@ -23,8 +25,13 @@ def publish(request: HttpRequest, plan: Plan) -> HttpResponse:
                 user=request.user,
                 notes=form.cleaned_data["notes"],
                 major=form.cleaned_data["kind"] == "major",
+                expected_hash=form.cleaned_data["draft_hash"] or None,
             )
         except PublishError as error:
+            if form.cleaned_data["draft_hash"] and form.cleaned_data["draft_hash"] != draft_hash:
+                # Keep the notes; the page now stands for the draft as it is.
+                form = PublishForm({**form.cleaned_data, "draft_hash": draft_hash})
+                form.is_valid()
             form.add_error(None, str(error))
         else:
             messages.success(request, f"Published version {version.number}. This is what readers now see.")

@@ -47,7 +47,6 @@ BAD_ROWS = [
     ("{share},,2025-12-31,,10,50,20", "cannot be larger"),
     ("{share},,2025-12-31,,10,,,99999999999", "too large"),
     ("{share},,2025-12-31,,10,,,²", "whole number"),  # a digit to str.isdigit(), not to int()
-    ("{share},,2025-12-31,,10,,,,," + "x" * 301, "at most 300 characters"),  # past the column's size
 ]
 
 
@@ -149,6 +148,15 @@ def test_the_template_lists_the_indicators(client, tracked_plan, editor):
     body = response.content.decode()
     assert body.startswith("indicator_id,indicator,date")
     assert f"{node(tracked_plan, 'Postdocs mentored').pk},Postdocs mentored" in body
+
+
+def test_a_source_longer_than_its_column_is_a_row_error(tracked_plan, editor):
+    share = node(tracked_plan, "Share of women among postdocs").pk
+    text = f"indicator_id,date,value,source\n{share},2025-01-31,24.5,{'x' * 301}\n"
+    with pytest.raises(MeasurementImportError) as error:
+        measurements_import_csv(plan=tracked_plan, user=editor, text=text)
+    assert "source: write it in at most 300 characters." in error.value.preview.rows[0].errors
+    assert not Measurement.objects.exists()
 
 
 def test_a_semicolon_separated_file_is_read(tracked_plan, editor):

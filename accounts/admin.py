@@ -7,6 +7,8 @@ from allauth.account.decorators import secure_admin_login
 from allauth.mfa.admin import AuthenticatorAdmin
 from allauth.mfa.base.internal.flows import delete_dangling_recovery_codes
 from allauth.mfa.models import Authenticator
+from allauth.usersessions.admin import UserSessionAdmin
+from allauth.usersessions.models import UserSession
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -121,3 +123,29 @@ class PortalAuthenticatorAdmin(AuthenticatorAdmin):
                         subject=gone.user,
                         details={"from": authenticator_label(gone)},
                     )
+
+
+if admin.site.is_registered(UserSession):
+    admin.site.unregister(UserSession)
+
+
+@admin.register(UserSession)
+class PortalUserSessionAdmin(UserSessionAdmin):
+    """Where people are signed in. The session key is never shown (it would let the reader act as
+    the person, past their two-factor check); deleting a row signs that session out."""
+
+    fields = ["user", "created_at", "last_seen_at", "ip", "user_agent"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def delete_model(self, request, obj) -> None:
+        obj.end()
+
+    def delete_queryset(self, request, queryset) -> None:
+        for user_session in queryset:
+            user_session.end()

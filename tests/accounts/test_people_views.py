@@ -213,3 +213,20 @@ def test_an_admin_can_deactivate_another_admin(admin_client, make_user):
     admin_client.post(reverse("accounts:account_deactivate", kwargs={"user_id": other.pk}))
     other.refresh_from_db()
     assert not other.is_active
+
+
+def test_django_admin_shows_no_session_key_and_deleting_a_session_signs_it_out(
+    admin_client, client, editor, password_sign_in
+):
+    password_sign_in(client, editor)
+    client.get(reverse("account_email"))
+    user_session = UserSession.objects.get(user=editor)
+    page = admin_client.get(reverse("admin:usersessions_usersession_change", args=[user_session.pk]))
+    assert page.status_code == HTTPStatus.OK
+    assert user_session.session_key not in page.content.decode()
+
+    response = admin_client.post(
+        reverse("admin:usersessions_usersession_delete", args=[user_session.pk]), {"post": "yes"}
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert client.get(reverse("account_email"))["Location"].startswith(reverse("account_login"))

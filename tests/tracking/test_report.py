@@ -72,6 +72,11 @@ def test_report_shows_the_year_as_of_december_31(client, reported_plan):
     assert [v.number for v in response.context["versions"]] == ["1.0", "1.1"]
     assert "Widened the mentoring scheme." in body
     assert "This year&#x27;s change." not in body
+    # Each links to what changed since the version before it, even one of an earlier year.
+    compare = reverse("plans:compare", args=[reported_plan.slug, "1.0", "1.1"])
+    assert f'href="{compare}"' in body
+    this_year = client.get(reverse("tracking:report", kwargs={"slug": reported_plan.slug, "year": YEAR + 1})).text
+    assert reverse("plans:compare", args=[reported_plan.slug, "1.1", "1.2"]) in this_year
 
 
 def test_this_years_report_is_the_year_so_far(client, reported_plan):

@@ -18,16 +18,21 @@ def year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
 
 
 def versions_published_in(plan: Plan, year: int) -> list[PlanVersion]:
+    """The versions published during the year, oldest first, each with `previous`: the version
+    before it (None for the first), to show what changed."""
     start, end = year_bounds(year)
     versions = list(
-        plan.versions.filter(published_at__gte=start, published_at__lt=end)
+        plan.versions.filter(published_at__lt=end)
         .select_related("published_by")
         .defer("snapshot")
-        .order_by("published_at")
+        .order_by("published_at", "major", "minor")
     )
+    previous = None
     for version in versions:
         version.plan = plan
-    return versions
+        version.previous = previous
+        previous = version
+    return [version for version in versions if version.published_at >= start]
 
 
 def report_years(plan: Plan) -> list[int]:

@@ -196,3 +196,23 @@ def test_odd_numbers_in_parent_and_state_fields_are_refused_cleanly(editor_clien
     # No usable state: deleted as from an older page; a wrong revision: refused as stale.
     assert delete.status_code == (HTTPStatus.FOUND if deleted else HTTPStatus.OK)
     assert Reference.objects.filter(pk=reference.pk).exists() is not deleted
+
+
+def test_huge_ids_and_revisions_are_404s_or_conflicts_on_every_database(editor_client, plan):
+    """Values past the database's integer range must not reach it as errors (PostgreSQL raises on them)."""
+    huge = "9" * 30
+    intro = node(plan, "Introduction")
+    assert editor_client.get(f"/plans/{plan.slug}/edit/n/{huge}/").status_code == HTTPStatus.NOT_FOUND
+    assert editor_client.get(url("node_add", plan) + f"?parent={huge}").status_code == HTTPStatus.NOT_FOUND
+    assert editor_client.get(f"/plans/{plan.slug}/edit/references/{huge}/").status_code == HTTPStatus.NOT_FOUND
+    compare = url("node_compare", plan, node_id=intro.pk) + f"?from={huge}&to={huge}"
+    assert editor_client.get(compare).status_code == HTTPStatus.NOT_FOUND
+    response = editor_client.post(
+        url("node_edit", plan, node_id=intro.pk), {"title": "New title", "body": "x", "base_revision": huge}
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["conflict"] is not None
+    assert node(plan, "Introduction").revision == intro.revision
+    moved = editor_client.post(url("node_move", plan, node_id=intro.pk), {"parent": "top", "place": huge})
+    assert moved.status_code == HTTPStatus.FOUND
+    assert editor_client.get(f"/plans/{plan.slug}/v/{'9' * 4}.{'9' * 4}/").status_code == HTTPStatus.NOT_FOUND

@@ -113,6 +113,17 @@ def test_record_a_measurement(client, tracked_plan, editor):
     assert "Hidden" in response.text
 
 
+def test_round_values_read_as_numbers_not_exponents(client, tracked_plan, editor):
+    indicator = node(tracked_plan, "Share of women among postdocs")  # target 30
+    measurement_record(indicator=indicator, user=editor, period_end=days_ago(1), value=Decimal("40.0000"))
+    client.force_login(editor)
+    url = reverse("tracking:measurement_record", kwargs={"slug": tracked_plan.slug, "node_id": indicator.pk})
+    body = client.get(url).text
+    assert "<td>40</td>" in body
+    assert "<dd>30 by" in body
+    assert "E+1" not in body
+
+
 def test_a_bad_measurement_shows_errors(client, tracked_plan, editor):
     client.force_login(editor)
     indicator = node(tracked_plan, "Share of women among postdocs")

@@ -142,6 +142,7 @@ def measurement_record_view(request: HttpRequest, slug: str, node_id: int) -> Ht
     reasons = hidden_reasons(measurements, unit=node.unit, threshold=plan.small_count_threshold)
     for measurement, reason in zip(measurements, reasons, strict=True):
         measurement.hidden_publicly = reason
+        measurement.value_display = format_number(measurement.value)  # 40, never "4E+1"
     return render(
         request,
         "tracking/editor/measurement_form.html",
@@ -151,6 +152,7 @@ def measurement_record_view(request: HttpRequest, slug: str, node_id: int) -> Ht
             "number": _numbers(plan).get(node.pk, ""),
             "form": form,
             "measurements": measurements,
+            "target_display": format_number(node.target_value),
         },
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 
 from allauth.account.models import EmailAddress
 from allauth.usersessions.models import UserSession
@@ -48,7 +49,7 @@ def user_has_email(user: AbstractBaseUser, email: str) -> bool:
     return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
 
 
-def account_for_email(email: str):
+def account_for_email(email: str) -> AbstractBaseUser | None:
     """The account that owns this email address, or None.
 
     An address someone only asked to change to (not yet confirmed) does not count: otherwise anyone
@@ -262,7 +263,7 @@ def invitation_accept_new_account(*, invitation: Invitation, password: str) -> A
     return user
 
 
-def _revoke(invitation: Invitation, *, by, now) -> None:
+def _revoke(invitation: Invitation, *, by: AbstractBaseUser | None, now: datetime) -> None:
     Invitation.objects.filter(pk=invitation.pk).update(revoked_at=now)
     invitation.revoked_at = now
     audit_record(

@@ -316,3 +316,12 @@ def test_a_newcomer_at_an_address_someone_used_to_have_gets_an_account(client, i
     newcomer = User.objects.get(email="newcomer@example.org")
     assert newcomer.pk != moved.pk
     assert PlanRole.objects.get(plan=plan, user=newcomer).role == Role.EDITOR
+
+
+def test_invitation_subject_and_text_keep_the_plans_title_as_typed(make_plan, admin_user):
+    plan = make_plan("women-gender", title="Women & Gender's plan")
+    invitation_create(email="newcomer@example.org", plan=plan, role="editor", invited_by=admin_user)
+    (message,) = mail.outbox
+    assert message.subject == "[DEI Plan Portal] You are invited to Women & Gender's plan"
+    assert "Women & Gender's plan" in message.body
+    assert "Women &amp; Gender&#x27;s plan" in message.alternatives[0][0]  # escaped only in the HTML part

@@ -67,6 +67,14 @@ def test_editor_edits_with_preview_publisher_publishes_visitor_reads(
     assert "Changed since version 1.0" in row.locator("> div").first.inner_text()
     assert page.get_by_text("Saved “Diversity”.").count() == 1
 
+    # ... and listed under the unpublished changes, word by word.
+    page.get_by_role("link", name="Unpublished changes").first.click()
+    page.wait_for_load_state()
+    changes = page.locator("main")
+    assert "Diversity" in changes.inner_text()
+    assert changes.locator("ins", has_text="backgrounds").count() >= 1
+    assert changes.locator("del").count() >= 1
+
     # The publisher publishes a minor version from the browser.
     chair = new_page()
     sign_in(chair, publisher.email)
@@ -88,6 +96,15 @@ def test_editor_edits_with_preview_publisher_publishes_visitor_reads(
     # The old version keeps its old text at its own address.
     visitor.goto(f"/plans/{plan.slug}/v/1.0/")
     assert "Many kinds of people." in visitor.locator("main").inner_text()
+    # The new version links to what changed since 1.0: the compare view shows the edit.
+    visitor.goto(f"/plans/{plan.slug}/v/1.1/")
+    visitor.get_by_role("link", name="What changed since version 1.0").click()
+    visitor.wait_for_load_state()
+    assert visitor.url.endswith(f"/plans/{plan.slug}/compare/1.0/1.1/")
+    compare = visitor.locator("main")
+    assert compare.locator("ins", has_text="backgrounds").count() >= 1
+    assert compare.locator("del").count() >= 1
+    check_accessibility(visitor)
 
 
 def test_workspace_pages_pass_axe(page, published_plan, make_user, sign_in, check_accessibility):

@@ -89,7 +89,10 @@ def hidden_reasons(measurements: list, *, unit: str, threshold: int) -> list[str
             lines.setdefault(key, []).append(index)
 
     def size(i: int):
-        return counts[i] if counts[i] is not None else _get(measurements[i], "value")
+        # Ties go to the older row, whatever the order given: the committee's page (newest
+        # first) must mark as hidden the same row the public pages (oldest first) hide.
+        count = counts[i] if counts[i] is not None else _get(measurements[i], "value")
+        return (count, _get(measurements[i], "id") or 0)
 
     changed = True
     while changed:
@@ -201,6 +204,7 @@ def public_measurements(*, plan: Plan, units: dict[int, str], as_of: date) -> di
         Measurement.objects.filter(node__plan_id=plan.pk, period_end__lte=as_of)
         .order_by("node_id", "period_end", "period_start", "id")
         .values(
+            "id",
             "node_id",
             "period_start",
             "period_end",

@@ -235,6 +235,28 @@ def test_a_complement_in_a_cross_table_is_not_given_away_by_its_other_line(clien
     assert values["career stage: student; gender: man"] == "not shown"
 
 
+def test_the_committee_sees_the_same_complement_hidden_as_the_public(client, tracked_plan, editor):
+    """Two groups of the same size: which one is hidden must not depend on the order of the page."""
+    mentored = node(tracked_plan, "Postdocs mentored")
+    end = dt.date(2025, 12, 31)
+    for stage, value in (("senior", 3), ("postdoc", 20), ("student", 20)):
+        measurement_record(
+            indicator=mentored, user=editor, period_end=end, value=Decimal(value), breakdown={"career stage": stage}
+        )
+    rows = csv.DictReader(io.StringIO(client.get(reverse("tracking:indicators_csv", args=[tracked_plan.slug])).text))
+    public = {row["group"]: row["value"] for row in rows}
+    client.force_login(editor)
+    page = client.get(reverse("tracking:measurement_record", args=[tracked_plan.slug, mentored.pk]))
+    committee = {m.breakdown_label: m.hidden_publicly for m in page.context["measurements"]}
+    assert public["career stage: postdoc"] == "not shown"
+    assert public["career stage: student"] == "20"
+    assert committee == {
+        "career stage: senior": "small",
+        "career stage: postdoc": "complement",
+        "career stage: student": "",
+    }
+
+
 def test_the_complement_never_shows_publicly(client, tracked_plan, editor):
     mentored = node(tracked_plan, "Postdocs mentored")
     end = dt.date(2025, 12, 31)

@@ -276,6 +276,12 @@ class PlanVersionQuerySet(models.QuerySet):
     def latest_first(self) -> PlanVersionQuerySet:
         return self.order_by("-major", "-minor")
 
+    def delete(self):
+        # A bulk delete skips PlanVersion.delete(); it must not be a way around it.
+        raise VersionImmutableError("A published version cannot be deleted.")
+
+    delete.queryset_only = True
+
 
 class VersionImmutableError(Exception):
     """Raised on any attempt to change or delete a published version."""

@@ -58,6 +58,8 @@ def test_published_version_cannot_be_edited_or_deleted(published_plan):
         version.save()
     with pytest.raises(VersionImmutableError):
         version.delete()
+    with pytest.raises(VersionImmutableError):
+        published_plan.versions.all().delete()
     assert published_plan.versions.get().notes == "First version."
 
 

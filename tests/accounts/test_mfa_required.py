@@ -199,3 +199,22 @@ def test_no_htmx_or_form_post_gets_through_without_totp(require_mfa, client, mak
 @pytest.mark.parametrize("path", ["/", "/plans/{slug}/", "/plans/{slug}/v/1.0/", "/plans/{slug}/v/1.0.json"])
 def test_public_pages_stay_readable_for_visitors(require_mfa, client, published_plan, path):
     assert client.get(path.format(slug=published_plan.slug)).status_code == HTTPStatus.OK
+
+
+def test_after_a_password_sign_in_set_up_does_not_ask_for_the_password_again(
+    require_mfa, client, editor, password_sign_in
+):
+    response = password_sign_in(client, editor)
+    assert client.get(response["Location"])["Location"] == SETUP_URL
+    response = client.get(SETUP_URL)
+    assert response.status_code == HTTPStatus.OK
+    assert b"Authenticator secret" in response.content
+
+
+def test_an_old_sign_in_still_asks_for_the_password_before_set_up(require_mfa, client, editor, password_sign_in):
+    from unittest import mock
+
+    password_sign_in(client, editor)
+    with mock.patch("time.time", return_value=__import__("time").time() + 3600):
+        response = client.get(SETUP_URL)
+    assert response["Location"].startswith(reverse("account_reauthenticate"))

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
+from allauth.account import app_settings as account_settings
+from allauth.account.internal.flows.login import get_authentication_records, record_authentication
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
@@ -42,6 +45,18 @@ def _is_allowed(request: HttpRequest) -> bool:
     return match.view_name in ALLOWED_VIEW_NAMES or (match.url_name or "").startswith(ALLOWED_URL_PREFIXES)
 
 
+def _fresh_sign_in_counts_for_set_up(request: HttpRequest) -> None:
+    """Someone sent to two-factor set-up minutes after typing their password is not asked for it
+    again: allauth asks before set-up unless the session holds a recent *re*-authentication, and a
+    sign-in does not count as one. Only as recent as allauth's own re-authentication window."""
+    records = get_authentication_records(request, request.user)
+    if not records or records[-1].get("reauthenticated"):
+        return
+    last = records[-1]
+    if last.get("method") == "password" and time.time() - last.get("at", 0) < account_settings.REAUTHENTICATION_TIMEOUT:
+        record_authentication(request, request.user, method="password", reauthenticated=True)
+
+
 class RequireMFAMiddleware:
     """Until an account that needs two-factor authentication has an authenticator app set up,
     every page but the set-up pages, sign-out and static files redirects to the set-up page.
@@ -70,6 +85,7 @@ class RequireMFAMiddleware:
             )
             if request.method == "GET":
                 request.session[MFA_NEXT_SESSION_KEY] = request.get_full_path()
+            _fresh_sign_in_counts_for_set_up(request)
             url = reverse("mfa_activate_totp")
             if request.headers.get("HX-Request"):
                 # htmx would swap the set-up page into a fragment; make it load the whole page.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from http import HTTPStatus
 
 import pytest
@@ -215,6 +216,21 @@ def test_an_old_sign_in_still_asks_for_the_password_before_set_up(require_mfa, c
     from unittest import mock
 
     password_sign_in(client, editor)
-    with mock.patch("time.time", return_value=__import__("time").time() + 3600):
+    an_hour_later = time.time() + 3600
+    with mock.patch("time.time", return_value=an_hour_later):
+        assert client.get("/")["Location"] == SETUP_URL
         response = client.get(SETUP_URL)
     assert response["Location"].startswith(reverse("account_reauthenticate"))
+
+
+def test_someone_who_becomes_an_editor_by_invitation_goes_straight_to_set_up(
+    require_mfa, client, make_user, plan, admin_user, password_sign_in
+):
+    from accounts.services import invitation_create
+
+    reader = make_user("reader@example.org")
+    invitation = invitation_create(email=reader.email, plan=plan, role="editor", invited_by=admin_user)
+    password_sign_in(client, reader)
+    response = client.post(reverse("accounts:invitation_accept", kwargs={"key": invitation.key}), follow=True)
+    assert response.redirect_chain[-1][0] == SETUP_URL
+    assert b"Authenticator secret" in response.content

@@ -73,8 +73,14 @@ class Measurement(models.Model):
         help_text="The date of the measurement, or the last day of the period it covers; never in the future."
     )
     value = models.DecimalField(max_digits=14, decimal_places=4, help_text="In the indicator's unit.")
-    numerator = models.PositiveIntegerField(null=True, blank=True)
-    denominator = models.PositiveIntegerField(null=True, blank=True)
+    numerator = models.PositiveIntegerField(
+        null=True, blank=True, help_text="How many of the group counted (e.g. 45 women); needs the denominator."
+    )
+    denominator = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="How many people the share is of (e.g. 200 postdocs); never below the numerator.",
+    )
     group_size = models.PositiveIntegerField(
         null=True,
         blank=True,
@@ -106,6 +112,10 @@ class Measurement(models.Model):
             models.CheckConstraint(
                 condition=Q(denominator=None) | Q(denominator__gt=0),
                 name="measurement_denominator_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(numerator=None) | Q(denominator__gte=models.F("numerator")),
+                name="measurement_numerator_part_of_denominator",
             ),
         ]
 

@@ -76,6 +76,13 @@ def test_the_database_refuses_a_percentage_over_100(tracked_plan):
         )
 
 
+def test_the_database_refuses_a_numerator_above_its_denominator(tracked_plan):
+    indicator = node(tracked_plan, "Share of women among postdocs")
+    Measurement.objects.create(node=indicator, period_end=days_ago(1), value=1, numerator=5, denominator=5)
+    with pytest.raises(IntegrityError):
+        Measurement.objects.create(node=indicator, period_end=days_ago(0), value=1, numerator=6, denominator=5)
+
+
 def test_measurement_record(tracked_plan, editor):
     indicator = node(tracked_plan, "Share of women among postdocs")
     measurement = measurement_record(

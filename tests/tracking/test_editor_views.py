@@ -46,6 +46,37 @@ def test_people_without_a_role_on_the_plan_are_refused(client, tracked_plan, mak
     assert not ProgressUpdate.objects.exists()
 
 
+@pytest.mark.parametrize("role", [None, "other-plan-editor"])
+def test_people_without_a_role_cannot_delete_progress_or_measurements(
+    client, tracked_plan, make_tracked_plan, make_user, editor, role
+):
+    action = node(tracked_plan, "Hold a welcome day")
+    indicator = node(tracked_plan, "Share of women among postdocs")
+    update = progress_post(node=action, user=editor, date=days_ago(1), status=ActionStatus.IN_PROGRESS)
+    measurement = measurement_record(indicator=indicator, user=editor, period_end=days_ago(1), value=Decimal(20))
+    user = make_user(plan=make_tracked_plan("other"), role="publisher") if role else make_user()
+    client.force_login(user)
+    slug = tracked_plan.slug
+    for url in (
+        reverse("tracking:progress_delete", kwargs={"slug": slug, "node_id": action.pk, "pk": update.pk}),
+        reverse("tracking:measurement_delete", kwargs={"slug": slug, "node_id": indicator.pk, "pk": measurement.pk}),
+    ):
+        assert client.get(url).status_code == HTTPStatus.FORBIDDEN, url
+        assert client.post(url).status_code == HTTPStatus.FORBIDDEN, url
+    assert ProgressUpdate.objects.filter(pk=update.pk).exists()
+    assert Measurement.objects.filter(pk=measurement.pk).exists()
+
+
+def test_an_update_of_another_action_cannot_be_deleted_through_this_one(client, tracked_plan, editor):
+    action = node(tracked_plan, "Hold a welcome day")
+    other = node(tracked_plan, "Run a mentoring scheme")
+    update = progress_post(node=other, user=editor, date=days_ago(1), status=ActionStatus.DONE)
+    client.force_login(editor)
+    url = reverse("tracking:progress_delete", kwargs={"slug": tracked_plan.slug, "node_id": action.pk, "pk": update.pk})
+    assert client.post(url).status_code == HTTPStatus.NOT_FOUND
+    assert ProgressUpdate.objects.filter(pk=update.pk).exists()
+
+
 @pytest.mark.parametrize("role", ["editor", "publisher"])
 def test_committee_members_may_use_the_pages(client, tracked_plan, make_user, role):
     client.force_login(make_user(plan=tracked_plan, role=role))

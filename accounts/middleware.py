@@ -83,7 +83,8 @@ class RequireMFAMiddleware:
                 "Your account can change plans or manage people, so it must be protected by two-factor "
                 "authentication. Set up an authenticator app to continue.",
             )
-            if request.method == "GET":
+            if request.method == "GET" and not request.headers.get("HX-Request"):
+                # (an htmx request asks for a fragment, not a page worth going back to)
                 request.session[MFA_NEXT_SESSION_KEY] = request.get_full_path()
             _fresh_sign_in_counts_for_set_up(request)
             url = reverse("mfa_activate_totp")

@@ -104,10 +104,14 @@ def test_switched_off_by_the_setting(settings, client, editor):
     assert client.get("/").status_code == HTTPStatus.OK
 
 
-def test_htmx_requests_are_told_to_load_the_setup_page(require_mfa, client, editor):
+def test_htmx_requests_are_told_to_load_the_setup_page(require_mfa, client, editor, plan):
+    from accounts.middleware import MFA_NEXT_SESSION_KEY
+
     client.force_login(editor)
-    response = client.get("/", headers={"HX-Request": "true"})
+    client.get(plan.get_absolute_url())
+    response = client.get("/plans/test-plan/edit/preview/", headers={"HX-Request": "true"})
     assert response["HX-Redirect"] == SETUP_URL
+    assert client.session[MFA_NEXT_SESSION_KEY] == plan.get_absolute_url()  # a page, not a fragment
 
 
 def _workspace_path(plan) -> str:

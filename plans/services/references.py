@@ -63,6 +63,13 @@ def reference_update(
         return reference
     if "label" in content and _label_taken(reference.plan_id, content["label"], exclude=reference.pk):
         raise ValidationError({"label": f"This plan already has a reference [{content['label']}]."})
+    # The conditional UPDATE below skips model validation: check lengths and the URL here.
+    candidate = Reference(
+        plan_id=reference.plan_id,
+        position=reference.position,
+        **{name: content.get(name, getattr(reference, name)) for name in REFERENCE_FIELDS},
+    )
+    candidate.full_clean(exclude=["plan"], validate_unique=False)
     with transaction.atomic():
         try:
             with transaction.atomic():

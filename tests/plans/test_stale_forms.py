@@ -9,6 +9,7 @@ from __future__ import annotations
 from http import HTTPStatus
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from plans.models import Node, NodeKind, Reference, Role
@@ -216,3 +217,15 @@ def test_huge_ids_and_revisions_are_404s_or_conflicts_on_every_database(editor_c
     moved = editor_client.post(url("node_move", plan, node_id=intro.pk), {"parent": "top", "place": huge})
     assert moved.status_code == HTTPStatus.FOUND
     assert editor_client.get(f"/plans/{plan.slug}/v/{'9' * 4}.{'9' * 4}/").status_code == HTTPStatus.NOT_FOUND
+
+
+@pytest.mark.parametrize(
+    "data", [{"url": "javascript:alert(1)"}, {"label": "x" * 300}, {"url": "https://" + "a" * 600 + ".org"}]
+)
+def test_reference_update_validates_like_the_form(plan, data):
+    """The service is the only write path (admin, scripts): it must refuse what the form refuses."""
+    reference = Reference.objects.get(plan=plan, label="1")
+    with pytest.raises(ValidationError):
+        reference_update(reference=reference, base_revision=reference.revision, data=data, user=None)
+    reference.refresh_from_db()
+    assert (reference.url, reference.label, reference.revision) == ("https://example.org/coc", "1", 1)

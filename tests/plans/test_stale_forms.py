@@ -1,7 +1,9 @@
-"""No lost updates beyond the edit form: stale delete and move confirmations, reference deletes.
+"""No lost updates beyond the edit form, and odd input on the workspace forms.
 
-Each confirmation page carries what it showed; if the section (or what is under it) changed
-meanwhile, nothing is written and the page asks again, showing the current state.
+Delete, move and publish confirmations carry what they showed; if the section (or what is
+under it) changed meanwhile, nothing is written and the page asks again, showing the current
+state. Typed text survives a parent or reference deleted meanwhile; odd numbers and huge ids
+are refusals or 404s, never server errors.
 """
 
 from __future__ import annotations

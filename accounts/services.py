@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import smtplib
 from datetime import datetime
 
 from allauth.account.models import EmailAddress
@@ -106,7 +107,8 @@ def invitation_create(
 
     Earlier pending invitations of the same address to the same plan are withdrawn, so only the
     newest link works. Returns the invitation with its one-time `key` attached (only its hash is
-    stored); the link is `invitation_url(key)`.
+    stored); the link is `invitation_url(key)`. Raises InvitationError, saving nothing, when the
+    invitation could change nothing or the email cannot be sent.
     """
     email = _normalise_email(email)
     if role not in InvitationRole.values:
@@ -134,8 +136,16 @@ def invitation_create(
             actor=invited_by,
             details={"to": role},
         )
-    invitation.key = key
-    _send_invitation_email(invitation, key=key, base_url=base_url)
+        invitation.key = key
+        # Sent inside the transaction: if the mail server refuses, nothing is kept (the link would be
+        # lost anyway, as only its hash is stored) and the admin is told to try again.
+        try:
+            _send_invitation_email(invitation, key=key, base_url=base_url)
+        except (OSError, smtplib.SMTPException) as error:
+            raise InvitationError(
+                f"The invitation email could not be sent ({error.__class__.__name__}), so nothing was saved. "
+                "Try again later, or tell whoever runs the portal that its email is not working."
+            ) from error
     return invitation
 
 

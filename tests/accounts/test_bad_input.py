@@ -98,3 +98,17 @@ def test_invitation_to_a_deleted_plan_is_not_valid_and_creates_nothing(client, p
 def test_an_absurdly_long_invitation_key_is_not_found(client, db):
     response = client.get(reverse("accounts:invitation_accept", kwargs={"key": "k" * 5000}))
     assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_when_the_mail_server_is_down_the_invitation_is_not_kept_and_the_admin_is_told(admin_client, plan, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2  # nothing listens
+    response = admin_client.post(
+        reverse("accounts:invite"), {"email": "new@example.org", "plan": plan.pk, "role": "editor"}
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert "could not be sent" in str(response.context["form"].errors["email"])
+    assert not Invitation.objects.exists()
+    from accounts.models import AuditAction, AuditLogEntry
+
+    assert not AuditLogEntry.objects.filter(action=AuditAction.INVITATION_SENT).exists()

@@ -162,7 +162,11 @@ def compare(request: HttpRequest, slug: str, from_number: str, to_number: str) -
 def compare_pick(request: HttpRequest, slug: str) -> HttpResponse:
     """The form that picks two versions (?from=1.0&to=1.1): sends to their comparison page."""
     plan = get_readable_plan(request, slug)
-    from_number, to_number = request.GET.get("from", ""), request.GET.get("to", "")
+    from_number, to_number = request.GET.get("from", "").strip(), request.GET.get("to", "").strip()
+    # "01.0" or "1.00" typed into the form means version 1.0.
+    from_number, to_number = (
+        f"{key[0]}.{key[1]}" if (key := _version_key(value)) else value for value in (from_number, to_number)
+    )
     versions = list(plan.versions.latest_first().defer("snapshot"))
     numbers = {v.number for v in versions}
     if from_number in numbers and to_number in numbers:

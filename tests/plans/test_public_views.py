@@ -261,3 +261,11 @@ def test_members_plan_version_spelled_another_way_still_hides_the_plan_from_visi
     assert response.status_code == HTTPStatus.NOT_FOUND
     assert members_plan.title not in response.content.decode()
     assert client.get(f"/plans/{members_plan.slug}/v/1.0.json").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_compare_picker_reads_version_numbers_spelled_another_way(client, published_plan):
+    add_node(published_plan, "Scope")
+    plan_publish(plan=published_plan, notes="Scope added.")
+    response = client.get(f"/plans/{published_plan.slug}/compare/", {"from": "01.0", "to": " 1.01 "})
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == f"/plans/{published_plan.slug}/compare/1.0/1.1/"

@@ -1,0 +1,73 @@
+"""Account changes made at the same moment, on PostgreSQL with two real connections (one per thread)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection
+
+from accounts.models import Invitation
+from accounts.services import AccountError, InvitationError, account_deactivate, invitation_accept, invitation_create
+from plans.models import PlanRole, Role
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+        reason="Concurrency is tested on PostgreSQL only (set DATABASE_URL=postgres://...).",
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+
+User = get_user_model()
+
+
+def run_at_once(*targets) -> list[object]:
+    """Start every target at the same moment, each in its own thread (own connection)."""
+    results: list[object] = [None] * len(targets)
+    barrier = threading.Barrier(len(targets))
+
+    def wrap(index, target):
+        try:
+            barrier.wait()
+            results[index] = target()
+        except Exception as error:  # noqa: BLE001 — the test inspects what each side got
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=wrap, args=(i, t)) for i, t in enumerate(targets)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads), "a change hung"
+    return results
+
+
+def test_two_last_admins_deactivating_each_other_leave_one_admin(make_user):
+    for _ in range(3):
+        User.objects.filter(is_staff=True).delete()
+        ann = make_user(is_staff=True)
+        bo = make_user(is_staff=True)
+        results = run_at_once(
+            lambda ann=ann, bo=bo: account_deactivate(user=User.objects.get(pk=bo.pk), by=ann),
+            lambda ann=ann, bo=bo: account_deactivate(user=User.objects.get(pk=ann.pk), by=bo),
+        )
+        assert sum(isinstance(r, AccountError) for r in results) == 1, results
+        assert User.objects.filter(is_staff=True, is_active=True).count() == 1
+
+
+def test_one_invitation_accepted_twice_at_once_gives_one_acceptance(plan, make_user):
+    admin = make_user(is_staff=True)
+    person = make_user("person@example.org")
+    invitation = invitation_create(email=person.email, plan=plan, role=Role.EDITOR, invited_by=admin)
+    results = run_at_once(
+        lambda: invitation_accept(invitation=Invitation.objects.get(pk=invitation.pk), user=person),
+        lambda: invitation_accept(invitation=Invitation.objects.get(pk=invitation.pk), user=person),
+    )
+    assert sum(isinstance(r, InvitationError) for r in results) == 1, results
+    assert PlanRole.objects.get(plan=plan, user=person).role == Role.EDITOR

@@ -42,7 +42,10 @@ def _is_allowed(request: HttpRequest) -> bool:
         match = resolve(path)
     except Resolver404:
         return True  # a 404 page reveals nothing
-    return match.view_name in ALLOWED_VIEW_NAMES or (match.url_name or "").startswith(ALLOWED_URL_PREFIXES)
+    if match.view_name in ALLOWED_VIEW_NAMES:
+        return True
+    # allauth's two-factor pages; only un-namespaced names, so no app's own "mfa_..." route slips through.
+    return not match.namespace and (match.url_name or "").startswith(ALLOWED_URL_PREFIXES)
 
 
 def _fresh_sign_in_counts_for_set_up(request: HttpRequest) -> None:

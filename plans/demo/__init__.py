@@ -14,9 +14,9 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 
-from ..models import ALLOWED_CHILDREN, ActionStatus, Node, NodeKind, Plan, Reference
+from ..models import ActionStatus, Node, NodeKind, Plan
 from ..roles import account_get_or_create, account_set_password, role_grant
-from ..services import plan_publish
+from ..services import node_create, node_update, plan_publish, reference_create
 from .content import (
     DEFAULT_DEMO_PASSWORD,
     DEMO_ACCOUNTS,
@@ -109,39 +109,21 @@ def _demo_account(account: DemoAccount, password: str) -> tuple[AbstractBaseUser
 
 
 def _create_nodes(plan: Plan, sections: tuple | list, *, parent: Node | None, user: AbstractBaseUser) -> None:
-    for position, section in enumerate(sections):
-        allowed = ALLOWED_CHILDREN[parent.kind if parent else None]
-        if section["kind"] not in allowed:
-            raise ValueError(f"A {section['kind']} may not sit under {parent.kind if parent else 'the top level'}.")
-        node = Node(
+    # Through the same service as the workspace: kind rules, validation and history apply.
+    for section in sections:
+        node = node_create(
             plan=plan,
             parent=parent,
-            position=position,
             kind=section["kind"],
-            title=section["title"],
-            body=section["body"],
-            **section["fields"],
+            data={"title": section["title"], "body": section["body"], **section["fields"]},
+            user=user,
         )
-        node.full_clean()
-        node._history_user = user
-        node.save()
         _create_nodes(plan, section["children"], parent=node, user=user)
 
 
 def _create_references(plan: Plan, *, user: AbstractBaseUser) -> None:
-    for position, (label, text, url) in enumerate(DEMO_REFERENCES):
-        reference = Reference(plan=plan, label=label, text=text, url=url, position=position)
-        reference.full_clean()
-        reference._history_user = user
-        reference.save()
-
-
-def _save_edit(node: Node, *, user: AbstractBaseUser, message: str) -> None:
-    node.full_clean()
-    node.revision += 1
-    node._history_user = user
-    node._change_reason = message
-    node.save()
+    for label, text, url in DEMO_REFERENCES:
+        reference_create(plan=plan, data={"label": label, "text": text, "url": url}, user=user)
 
 
 def _edit_draft(plan: Plan, *, user: AbstractBaseUser) -> None:
@@ -149,35 +131,48 @@ def _edit_draft(plan: Plan, *, user: AbstractBaseUser) -> None:
     nodes = Node.objects.filter(plan=plan).live()
 
     buddy = nodes.get(title="Pair every new member with an onboarding buddy")
-    buddy.body += "\n\nBy November 2026, 58 of the 71 members who joined since September 2025 had a buddy."
-    _save_edit(buddy, user=user, message="Progress update from the onboarding subcommittee")
+    node_update(
+        node=buddy,
+        base_revision=buddy.revision,
+        data={
+            "body": buddy.body
+            + "\n\nBy November 2026, 58 of the 71 members who joined since September 2025 had a buddy."
+        },
+        user=user,
+        message="Progress update from the onboarding subcommittee",
+    )
 
     fund = nodes.get(title="Travel fund for members whose institutes cannot pay")
-    fund.status = ActionStatus.PLANNED
-    fund.start_date = date(2027, 1, 1)
-    fund.target_date = date(2027, 12, 31)
-    fund.leads = "T. Becker"
-    fund.body = fund.body.replace(
-        "Awaits a decision of the Collaboration Board.",
-        "Approved by the Collaboration Board in November 2026; the first awards are due in spring 2027.",
+    node_update(
+        node=fund,
+        base_revision=fund.revision,
+        data={
+            "status": ActionStatus.PLANNED,
+            "start_date": date(2027, 1, 1),
+            "target_date": date(2027, 12, 31),
+            "leads": "T. Becker",
+            "body": fund.body.replace(
+                "Awaits a decision of the Collaboration Board.",
+                "Approved by the Collaboration Board in November 2026; the first awards are due in spring 2027.",
+            ),
+        },
+        user=user,
+        message="Approved by the Collaboration Board",
     )
-    _save_edit(fund, user=user, message="Approved by the Collaboration Board")
 
-    meetings_goal = nodes.get(title="Meetings in which everyone can take part")
-    slides = Node(
+    node_create(
         plan=plan,
-        parent=meetings_goal,
-        position=nodes.filter(parent=meetings_goal).count(),
+        parent=nodes.get(title="Meetings in which everyone can take part"),
         kind=NodeKind.ACTION,
-        title="Share slides a day before each plenary session",
-        body=(
-            "Ask plenary speakers to upload their slides at least one day ahead, so that members "
-            "who follow in a second language or with a screen reader can read them first."
-        ),
-        status=ActionStatus.PROPOSED,
-        owner="Meetings coordinator",
+        data={
+            "title": "Share slides a day before each plenary session",
+            "body": (
+                "Ask plenary speakers to upload their slides at least one day ahead, so that members "
+                "who follow in a second language or with a screen reader can read them first."
+            ),
+            "status": ActionStatus.PROPOSED,
+            "owner": "Meetings coordinator",
+        },
+        user=user,
+        message="Suggested at the November 2026 open session",
     )
-    slides.full_clean()
-    slides._history_user = user
-    slides._change_reason = "Suggested at the November 2026 open session"
-    slides.save()

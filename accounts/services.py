@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from plans.models import Plan, PlanRole, Role
-from plans.roles import role_grant, role_remove
+from plans.roles import account_for_email, free_username, role_grant, role_remove
 
 from .audit import acting_as, audit_record
 from .models import AuditAction, Invitation, InvitationRole, invitation_key_hash
@@ -48,29 +48,6 @@ def user_has_email(user: AbstractBaseUser, email: str) -> bool:
     if _normalise_email(user.email) == email:
         return True
     return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
-
-
-def account_for_email(email: str) -> AbstractBaseUser | None:
-    """The account that owns this email address, or None.
-
-    An address someone only asked to change to (not yet confirmed) does not count: otherwise anyone
-    could block the real owner's invitation by typing their address on the email page.
-    """
-    email = _normalise_email(email)
-    user = User.objects.filter(email__iexact=email).first()
-    if user is None:
-        address = EmailAddress.objects.filter(email__iexact=email, verified=True).select_related("user").first()
-        user = address.user if address else None
-    return user
-
-
-def _free_username(email: str) -> str:
-    # The username is not shown anywhere, but it is unique: an account whose email changed keeps
-    # its old address as username, which must not stop a newcomer invited at that old address.
-    username = email[:150]
-    if User.objects.filter(username__iexact=username).exists():
-        username = f"{email[:117]}-{secrets.token_hex(16)}"
-    return username
 
 
 # Roles ----------------------------------------------------------------------------------------
@@ -259,7 +236,7 @@ def invitation_accept_new_account(*, invitation: Invitation, password: str) -> A
     with transaction.atomic():
         if account_for_email(invitation.email) is not None:
             raise InvitationError("An account with this email address already exists: sign in to accept.")
-        user = User(email=invitation.email, username=_free_username(invitation.email))
+        user = User(email=invitation.email, username=free_username(invitation.email))
         user.set_password(password)
         try:
             with transaction.atomic():

@@ -6,6 +6,8 @@ role change leaves a history record (PlanRole is tracked by django-simple-histor
 
 from __future__ import annotations
 
+import secrets
+
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -72,10 +74,10 @@ def account_get_or_create(*, email: str, password: str | None = None) -> tuple[A
     validate_email(email)
     user_model = get_user_model()
     with transaction.atomic():
-        user = _find_account(email)
+        user = account_for_email(email)
         if user is not None:
             return user, False
-        user = user_model(username=email, email=email)
+        user = user_model(username=free_username(email), email=email)
         if password is None:
             user.set_unusable_password()
         else:
@@ -86,15 +88,27 @@ def account_get_or_create(*, email: str, password: str | None = None) -> tuple[A
         return user, True
 
 
-def _find_account(email: str) -> AbstractBaseUser | None:
-    user_model = get_user_model()
-    address = EmailAddress.objects.filter(email__iexact=email).select_related("user").order_by("-verified").first()
-    if address is not None:
-        return address.user
-    return (
-        user_model.objects.filter(email__iexact=email).order_by("pk").first()
-        or user_model.objects.filter(username__iexact=email).order_by("pk").first()
-    )
+def account_for_email(email: str) -> AbstractBaseUser | None:
+    """The account that owns this email address (its main email or a verified address), or None.
+
+    An address someone only asked to change to (not yet confirmed) does not count, and
+    neither does a username: an account whose email changed keeps its old address as
+    username, and must not receive roles or invitations meant for that address's new owner.
+    """
+    email = (email or "").strip()
+    user = get_user_model().objects.filter(email__iexact=email).order_by("pk").first()
+    if user is None:
+        address = EmailAddress.objects.filter(email__iexact=email, verified=True).select_related("user").first()
+        user = address.user if address else None
+    return user
+
+
+def free_username(email: str) -> str:
+    """A username for a new account at `email`: the address, unless an older account still holds it."""
+    username = email[:150]
+    if get_user_model().objects.filter(username__iexact=username).exists():
+        username = f"{email[:117]}-{secrets.token_hex(16)}"
+    return username
 
 
 def account_set_password(*, user: AbstractBaseUser, password: str, validate: bool = True) -> bool:

@@ -189,3 +189,16 @@ def test_role_grant_refuses_an_unknown_role(plan, make_user):
     with pytest.raises(RoleError):
         role_grant(plan=plan, user=make_user(), role="owner")
     assert not PlanRole.objects.exists()
+
+
+def test_an_old_address_kept_as_username_does_not_receive_the_role(plan, make_user):
+    # Someone changed their email; a newcomer now uses the old address.
+    mover = make_user("old@example.org")
+    mover.email = "new@example.org"
+    mover.save()
+    EmailAddress.objects.filter(user=mover).update(email="new@example.org")
+    call_command("grant_role", "old@example.org", plan.slug, "editor", stdout=StringIO())
+    newcomer = get_user_model().objects.get(email="old@example.org")
+    assert newcomer != mover
+    assert can_edit(newcomer, plan)
+    assert not PlanRole.objects.filter(plan=plan, user=mover).exists()

@@ -70,6 +70,10 @@ class NodeForm(ChangeMessageMixin, forms.ModelForm):
         self.fields["body"].widget.attrs["aria-describedby"] = "id_body_helptext"
         if "status" in self.fields:
             self.fields["status"].required = True
+            self.fields["status"].help_text = (
+                "The status the plan states. To report how the action is going over time, post a "
+                "progress update instead: the progress dashboard shows the latest update."
+            )
         # The message and the hidden revision come last.
         self.order_fields([*self._meta.fields, "message", "base_revision"])
         self.helper = _no_form_tag()

@@ -506,3 +506,10 @@ def test_publishing_a_draft_changed_since_the_page_was_opened_is_refused_keeping
     again = client.post(url("workspace_publish", plan), {**data, "draft_hash": form["draft_hash"].value()})
     assert again.status_code == HTTPStatus.FOUND
     assert "Unreviewed text." in str(PlanVersion.objects.get(plan=plan, minor=1).snapshot)
+
+
+def test_action_edit_page_points_to_progress_updates(editor_client, plan):
+    action = Node.objects.get(plan=plan, kind=NodeKind.ACTION)
+    page = editor_client.get(f"/plans/{plan.slug}/edit/n/{action.pk}/").content.decode()
+    assert f'href="/plans/{plan.slug}/edit/progress/{action.pk}/"' in page
+    assert "post a progress update" in page

@@ -2,50 +2,16 @@
 
 from __future__ import annotations
 
-import threading
-
-import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection
 
 from accounts.models import Invitation
 from accounts.services import AccountError, InvitationError, account_deactivate, invitation_accept, invitation_create
 from plans.models import PlanRole, Role
+from tests.concurrency import postgres_only, run_at_once
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        "postgresql" not in settings.DATABASES["default"]["ENGINE"],
-        reason="Concurrency is tested on PostgreSQL only (set DATABASE_URL=postgres://...).",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = postgres_only
 
 User = get_user_model()
-
-
-def run_at_once(*targets) -> list[object]:
-    """Start every target at the same moment, each in its own thread (own connection)."""
-    results: list[object] = [None] * len(targets)
-    barrier = threading.Barrier(len(targets))
-
-    def wrap(index, target):
-        try:
-            barrier.wait()
-            results[index] = target()
-        except Exception as error:  # noqa: BLE001 — the test inspects what each side got
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=wrap, args=(i, t)) for i, t in enumerate(targets)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads), "a change hung"
-    return results
 
 
 def test_two_last_admins_deactivating_each_other_leave_one_admin(make_user):

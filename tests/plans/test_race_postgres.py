@@ -11,41 +11,13 @@ import threading
 import time
 
 import pytest
-from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 
 from plans.models import Node, Role
 from plans.services import EditConflict, node_update
+from tests.concurrency import postgres_only, run_at_once
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        "postgresql" not in settings.DATABASES["default"]["ENGINE"],
-        reason="Concurrency is tested on PostgreSQL only (set DATABASE_URL=postgres://...).",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
-
-
-def run_in_threads(*targets) -> list[object]:
-    """Run each target in its own thread (own connection); return what each returned or raised."""
-    results: list[object] = [None] * len(targets)
-
-    def wrap(index, target):
-        try:
-            results[index] = target()
-        except Exception as error:  # noqa: BLE001 — the test inspects what each side got
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=wrap, args=(i, t)) for i, t in enumerate(targets)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads), "a save hung"
-    return results
+pytestmark = postgres_only
 
 
 @pytest.fixture
@@ -66,7 +38,7 @@ def test_two_saves_from_the_same_revision_exactly_one_wins(plan, editors):
             barrier.wait()
             return node_update(node=node, base_revision=base, data={"body": text}, user=user)
 
-        results = run_in_threads(
+        results = run_at_once(
             lambda n=round_number: save(editors[0], f"Ann's text {n}"),
             lambda n=round_number: save(editors[1], f"Bo's text {n}"),
         )
@@ -108,7 +80,7 @@ def test_a_save_waiting_on_the_row_lock_is_refused_once_the_first_commits(plan, 
             second.waited = time.monotonic() - started
         return "saved"
 
-    results = run_in_threads(first, second)
+    results = run_at_once(first, second)
     assert isinstance(results[0], Node)
     assert isinstance(results[1], EditConflict)
     assert second.waited >= 0.3  # it really waited for the first transaction, then saw the new revision

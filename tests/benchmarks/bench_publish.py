@@ -9,30 +9,21 @@ memory, or test_<name> on the server DATABASE_URL points at):
 
 from __future__ import annotations
 
-import os
-import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dei_portal.settings.test")
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from harness import benchmark_database, median_time  # sets Django up; import first
 
-import django
-
-django.setup()
-
-from django.core.cache import cache  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from plans.models import Node, NodeKind, Plan
+from plans.services import plan_publish
 
 NODES = 500
 
 
-def build_plan(slug: str):
-    from plans.models import Node, NodeKind, Plan
-
+def build_plan(slug: str) -> Plan:
     plan = Plan.objects.create(slug=slug, title="Benchmark plan")
     body = "A paragraph of plan text citing [1], with *emphasis* and a list:\n\n- one\n- two\n" * 3
     areas = [
@@ -58,23 +49,8 @@ def build_plan(slug: str):
     return plan
 
 
-def timed(func, repeat: int = 5) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
-
-
 def main() -> None:
-    from plans.models import Node
-    from plans.services import plan_publish
-
-    setup_test_environment()
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, serialize=False)
-    try:
+    with benchmark_database():
         plan = build_plan("bench")
         first = Node.objects.filter(plan=plan).first()
 
@@ -83,7 +59,7 @@ def main() -> None:
             first.save()
             return plan_publish(plan=plan, notes="Benchmark.")
 
-        publish_time, _ = timed(publish)
+        publish_time = median_time(publish)
         print(f"publish a {NODES}-node plan (median of 5): {publish_time * 1000:.1f} ms")
 
         client = Client()
@@ -93,16 +69,14 @@ def main() -> None:
             cache.clear()
             return client.get(url)
 
-        cold_time, _ = timed(cold)
-        warm_time, _ = timed(lambda: client.get(url), repeat=20)
+        cold_time = median_time(cold)
+        warm_time = median_time(lambda: client.get(url), repeat=20)
         with CaptureQueriesContext(connection) as queries:
             client.get(url)
         print(f"public plan page, first render (median of 5): {cold_time * 1000:.1f} ms")
         print(f"public plan page, cached render (median of 20): {warm_time * 1000:.1f} ms")
         print(f"public plan page SQL queries: {len(queries)}")
         print(f"database: {connection.vendor}")
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.forms.models import model_to_dict
@@ -49,6 +51,8 @@ class NodeForm(ChangeMessageMixin, forms.ModelForm):
     """The fields of one kind of node (see `node_form_class`)."""
 
     base_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # One value per form shown: the same "Add" form sent twice adds one section, not two.
+    submission = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     class Meta:
         model = Node
@@ -74,8 +78,10 @@ class NodeForm(ChangeMessageMixin, forms.ModelForm):
                 "The status the plan states. To report how the action is going over time, post a "
                 "progress update instead: the progress dashboard shows the latest update."
             )
-        # The message and the hidden revision come last.
-        self.order_fields([*self._meta.fields, "message", "base_revision"])
+        if not self.is_bound:
+            self.initial.setdefault("submission", uuid.uuid4().hex)
+        # The message and the hidden fields come last.
+        self.order_fields([*self._meta.fields, "message", "base_revision", "submission"])
         self.helper = _no_form_tag()
 
     def content(self) -> dict:

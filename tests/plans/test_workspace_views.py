@@ -99,7 +99,7 @@ def test_add_a_definition_under_definitions(editor_client, plan, editor):
     parent = node(plan, "Definitions")
     address = url("node_add", plan) + f"?parent={parent.pk}&kind=definition"
     form_page = editor_client.get(address)
-    assert set(form_page.context["form"].fields) == {"title", "body", "message", "base_revision"}
+    assert set(form_page.context["form"].fields) == {"title", "body", "message", "base_revision", "submission"}
     assert "Term" in form_page.content.decode()
     response = editor_client.post(
         address, {"title": "Inclusion", "body": "Everyone takes part.", "message": "New term"}
@@ -129,7 +129,7 @@ def test_each_kind_gets_only_its_own_fields(editor_client, plan):
     intro_fields = set(
         editor_client.get(url("node_edit", plan, node_id=node(plan, "Introduction").pk)).context["form"].fields
     )
-    assert intro_fields == {"title", "body", "message", "base_revision"}
+    assert intro_fields == {"title", "body", "message", "base_revision", "submission"}
 
 
 def test_edit_saves_a_new_revision_with_the_message(editor_client, plan, editor):
@@ -513,3 +513,19 @@ def test_action_edit_page_points_to_progress_updates(editor_client, plan):
     page = editor_client.get(f"/plans/{plan.slug}/edit/n/{action.pk}/").content.decode()
     assert f'href="/plans/{plan.slug}/edit/progress/{action.pk}/"' in page
     assert "post a progress update" in page
+
+
+def test_the_same_add_form_sent_twice_adds_one_section(editor_client, plan):
+    url = f"/plans/{plan.slug}/edit/add/?kind=narrative"
+    page = editor_client.get(url).content.decode()
+    token = page.split('name="submission" value="', 1)[1].split('"', 1)[0]
+    data = {"title": "Only once", "body": "", "message": "", "submission": token}
+    first = editor_client.post(url, data)
+    second = editor_client.post(url, data, follow=True)
+    assert first.status_code == HTTPStatus.FOUND
+    assert Node.objects.filter(plan=plan, title="Only once").count() == 1
+    assert "was already added" in second.content.decode()
+    # A new form (new token) adds another one.
+    other = editor_client.get(url).content.decode().split('name="submission" value="', 1)[1].split('"', 1)[0]
+    editor_client.post(url, {**data, "submission": other})
+    assert Node.objects.filter(plan=plan, title="Only once").count() == 2

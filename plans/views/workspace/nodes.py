@@ -127,6 +127,22 @@ def _form_page(request, plan, *, form: NodeForm, kind: str, node=None, parent=No
     return render(request, "plans/workspace/node_form.html", context)
 
 
+ADDED_SESSION_KEY = "plans:added-by-submission"
+
+
+def _already_added(request: HttpRequest, plan: Plan, submission: str) -> Node | None:
+    """The node an earlier sending of this same "Add" form created, if it still exists."""
+    node_id = request.session.get(ADDED_SESSION_KEY, {}).get(submission) if submission else None
+    return Node.objects.live().filter(plan=plan, pk=node_id).first() if node_id else None
+
+
+def _remember_added(request: HttpRequest, submission: str, node: Node) -> None:
+    if submission:
+        added = request.session.get(ADDED_SESSION_KEY, {})
+        added[submission] = node.pk
+        request.session[ADDED_SESSION_KEY] = dict(list(added.items())[-20:])  # the last few forms are enough
+
+
 @workspace_view()
 def node_add(request: HttpRequest, plan: Plan) -> HttpResponse:
     parent_id = request.GET.get("parent")
@@ -144,6 +160,9 @@ def node_add(request: HttpRequest, plan: Plan) -> HttpResponse:
     if request.method == "POST":
         if "preview" in request.POST:
             preview_html = _preview_html(plan, request.POST.get("body"))
+        elif form.is_valid() and (done := _already_added(request, plan, form.cleaned_data["submission"])):
+            messages.info(request, f"“{done.title}” was already added: the form was sent twice, so it was added once.")
+            return redirect(outline_url(plan, done))
         elif form.is_valid():
             try:
                 node = node_create(
@@ -157,6 +176,7 @@ def node_add(request: HttpRequest, plan: Plan) -> HttpResponse:
             except (NodeError, ValidationError) as error:
                 _add_service_errors(form, error)
             else:
+                _remember_added(request, form.cleaned_data["submission"], node)
                 messages.success(request, f"Added “{node.title}”.")
                 return redirect(outline_url(plan, node))
     return _form_page(request, plan, form=form, kind=kind, parent=parent, preview=preview_html)

@@ -6,10 +6,11 @@ import uuid
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
 
 from .models import ALLOWED_CHILDREN, Node, NodeKind, Reference
-from .services.nodes import KIND_CONTENT_FIELDS, MESSAGE_MAX_LENGTH
+from .services.nodes import KIND_CONTENT_FIELDS, MESSAGE_MAX_LENGTH, NodeError
 
 # What the title and body mean for each kind, in the committee's words.
 KIND_LABELS: dict[str, dict[str, str]] = {
@@ -29,6 +30,15 @@ TITLE_HELP: dict[str, str] = {
     NodeKind.INDICATOR: "What is measured, e.g. Share of women among postdocs.",
 }
 MARKDOWN_HELP = "Markdown: *emphasis*, **bold**, lists with -, links; cite a reference as [1]."
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError | NodeError) -> None:
+    """Show a service's refusal on the form, next to the field it names if the form has it."""
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
 
 
 def _no_form_tag() -> FormHelper:

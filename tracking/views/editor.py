@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_safe
 
+from plans.forms import add_service_errors
 from plans.models import Node, NodeKind, Plan
 from plans.tree import plan_tree, walk
 from plans.views.workspace.access import get_workspace_plan
@@ -44,14 +45,6 @@ def _live_node(plan: Plan, node_id: int, kind: str) -> Node:
 
 def _numbers(plan: Plan) -> dict[int, str]:
     return {item.node.pk: item.number for item in walk(plan_tree(plan))}
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
@@ -87,7 +80,7 @@ def progress_post_view(request: HttpRequest, slug: str, node_id: int) -> HttpRes
         try:
             progress_post(node=node, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Progress update on “{node.title}” posted.")
             return redirect("tracking:progress_post", slug=plan.slug, node_id=node.pk)
@@ -134,7 +127,7 @@ def measurement_record_view(request: HttpRequest, slug: str, node_id: int) -> Ht
         try:
             measurement_record(indicator=node, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Measurement of “{node.title}” recorded.")
             return redirect("tracking:measurement_record", slug=plan.slug, node_id=node.pk)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from ...diff import Status, diff_fields, diff_snapshots
-from ...forms import KIND_LABELS, DeleteForm, MoveForm, NodeForm, node_form
+from ...forms import KIND_LABELS, DeleteForm, MoveForm, NodeForm, add_service_errors, node_form
 from ...markdown import render_markdown
 from ...models import ALLOWED_CHILDREN, Node, NodeKind, Plan, Reference
 from ...services import (
@@ -90,15 +90,6 @@ def outline(request: HttpRequest, plan: Plan) -> HttpResponse:
     )
 
 
-def _add_service_errors(form, error: ValidationError | NodeError) -> None:
-    """Show a service's refusal on the form, next to the field it names if the form has it."""
-    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
-
-
 def _preview_html(plan: Plan, body: str):
     labels = set(Reference.objects.filter(plan=plan).values_list("label", flat=True))
     return render_markdown(body or "", labels)
@@ -174,7 +165,7 @@ def node_add(request: HttpRequest, plan: Plan) -> HttpResponse:
                     message=form.cleaned_data["message"],
                 )
             except (NodeError, ValidationError) as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 _remember_added(request, form.cleaned_data["submission"], node)
                 messages.success(request, f"Added “{node.title}”.")
@@ -209,7 +200,7 @@ def node_edit(request: HttpRequest, plan: Plan, node_id: int) -> HttpResponse:
             except EditConflict as conflict:
                 return _conflict_page(request, plan, node, form, conflict.current)
             except (NodeError, ValidationError) as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 if saved is node:  # the content equals the current one
                     messages.info(request, f"Nothing changed in “{saved.title}”, so nothing was saved.")

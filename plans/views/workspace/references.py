@@ -11,11 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from ...diff import diff_fields
-from ...forms import DeleteForm, ReferenceForm
+from ...forms import DeleteForm, ReferenceForm, add_service_errors
 from ...models import Node, Plan, Reference
 from ...services import EditConflict, StaleForm, reference_create, reference_delete, reference_update
 from .access import workspace_view
-from .nodes import _add_service_errors
 
 LABELS = {"label": "Label", "text": "Citation", "url": "Web address"}
 
@@ -39,7 +38,7 @@ def reference_add(request: HttpRequest, plan: Plan) -> HttpResponse:
                 plan=plan, data=form.content(), user=request.user, message=form.cleaned_data["message"]
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Added reference [{reference.label}].")
             return _list_url(plan)
@@ -96,7 +95,7 @@ def reference_edit(request: HttpRequest, plan: Plan, reference_id: int) -> HttpR
             form = ReferenceForm(data, instance=Reference(plan=plan), initial=initial)
             form.is_valid()
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Saved reference [{saved.label}].")
             return _list_url(plan)

@@ -19,9 +19,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import condition, require_safe
 
 from ..diff import diff_snapshots
-from ..models import Plan, PlanVersion, Visibility
+from ..models import Plan, PlanVersion
 from ..snapshot import plan_snapshot
-from .public import canonical_version_urls, get_readable_plan
+from .public import canonical_version_urls, get_readable_plan, mark_cacheable_by
 from .workspace.access import workspace_view
 
 # Bump when the diff's HTML changes, so that cached comparisons are rendered again.
@@ -151,10 +151,7 @@ def compare(request: HttpRequest, slug: str, from_number: str, to_number: str) -
     )
     # Both versions are immutable, so the comparison never changes either.
     patch_cache_control(response, max_age=settings.PUBLISHED_VERSION_MAX_AGE)
-    if plan.visibility == Visibility.PUBLIC and not request.user.is_authenticated:
-        patch_cache_control(response, public=True)
-    else:
-        patch_cache_control(response, private=True)
+    mark_cacheable_by(response, request, plan)
     return response
 
 

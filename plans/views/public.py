@@ -30,6 +30,14 @@ def get_readable_plan(request: HttpRequest, slug: str) -> Plan:
     return plan
 
 
+def mark_cacheable_by(response: HttpResponse, request: HttpRequest, plan: Plan) -> None:
+    """Shared caches may keep a public plan's page served to an anonymous reader; any other stays private."""
+    if plan.visibility == Visibility.PUBLIC and not request.user.is_authenticated:
+        patch_cache_control(response, public=True)
+    else:
+        patch_cache_control(response, private=True)
+
+
 def canonical_number(number: str) -> str:
     """ "1.0" for "01.0" or "1.00": the one spelling of a version number used in URLs."""
     major, minor = (int(part) for part in number.split("."))
@@ -181,10 +189,7 @@ def _version_page(request: HttpRequest, slug: str, number: str | None) -> HttpRe
     else:
         # The latest version moves when a new one is published: revalidate each time.
         patch_cache_control(response, max_age=0, must_revalidate=True)
-    if plan.visibility == Visibility.PUBLIC and not request.user.is_authenticated:
-        patch_cache_control(response, public=True)
-    else:
-        patch_cache_control(response, private=True)
+    mark_cacheable_by(response, request, plan)
     return response
 
 
@@ -213,10 +218,7 @@ def _export_headers(request: HttpRequest, response: HttpResponse, version: PlanV
     response["Last-Modified"] = http_date(version.published_at.timestamp())
     response["ETag"] = f'"{version.content_hash[:20]}-{version.pk}"'
     patch_cache_control(response, max_age=settings.PUBLISHED_VERSION_MAX_AGE)
-    if version.plan.visibility == Visibility.PUBLIC and not request.user.is_authenticated:
-        patch_cache_control(response, public=True)
-    else:
-        patch_cache_control(response, private=True)
+    mark_cacheable_by(response, request, version.plan)
     return response
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Max
 from django.http import HttpRequest, HttpResponse
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from plans.forms import add_service_errors
 from plans.models import Node, NodeKind, Plan
 from plans.tree import plan_tree, walk
-from plans.views.workspace.access import get_workspace_plan
+from plans.views.workspace.access import workspace_view
 
 from ..forms import MeasurementConfirmForm, MeasurementForm, MeasurementUploadForm, ProgressUpdateForm
 from ..models import Measurement, ProgressUpdate
@@ -34,11 +33,6 @@ from ..services import (
 from ..suppression import format_number, hidden_reasons
 
 
-def get_editable_plan(request: HttpRequest, slug: str) -> Plan:
-    """The plan, if this signed-in user is on its committee: the workspace's one access check."""
-    return get_workspace_plan(request, slug)
-
-
 def _live_node(plan: Plan, node_id: int, kind: str) -> Node:
     return get_object_or_404(Node.objects.live(), plan=plan, pk=node_id, kind=kind)
 
@@ -47,10 +41,9 @@ def _numbers(plan: Plan) -> dict[int, str]:
     return {item.node.pk: item.number for item in walk(plan_tree(plan))}
 
 
-@login_required
+@workspace_view()
 @require_safe
-def progress_list(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = get_editable_plan(request, slug)
+def progress_list(request: HttpRequest, plan: Plan) -> HttpResponse:
     as_of = today()
     updates = latest_updates(plan, as_of=as_of)
     actions = []
@@ -70,10 +63,9 @@ def progress_list(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "tracking/editor/progress_list.html", {"plan": plan, "actions": actions})
 
 
-@login_required
+@workspace_view()
 @require_http_methods(["GET", "HEAD", "POST"])
-def progress_post_view(request: HttpRequest, slug: str, node_id: int) -> HttpResponse:
-    plan = get_editable_plan(request, slug)
+def progress_post_view(request: HttpRequest, plan: Plan, node_id: int) -> HttpResponse:
     node = _live_node(plan, node_id, NodeKind.ACTION)
     form = ProgressUpdateForm(request.POST or None, initial={"status": node.status})
     if request.method == "POST" and form.is_valid():
@@ -99,10 +91,9 @@ def progress_post_view(request: HttpRequest, slug: str, node_id: int) -> HttpRes
     )
 
 
-@login_required
+@workspace_view()
 @require_safe
-def measurement_list(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = get_editable_plan(request, slug)
+def measurement_list(request: HttpRequest, plan: Plan) -> HttpResponse:
     stats = {
         row["node_id"]: row
         for row in Measurement.objects.filter(node__plan=plan)
@@ -117,10 +108,9 @@ def measurement_list(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "tracking/editor/measurement_list.html", {"plan": plan, "indicators": indicators})
 
 
-@login_required
+@workspace_view()
 @require_http_methods(["GET", "HEAD", "POST"])
-def measurement_record_view(request: HttpRequest, slug: str, node_id: int) -> HttpResponse:
-    plan = get_editable_plan(request, slug)
+def measurement_record_view(request: HttpRequest, plan: Plan, node_id: int) -> HttpResponse:
     node = _live_node(plan, node_id, NodeKind.INDICATOR)
     form = MeasurementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -150,11 +140,10 @@ def measurement_record_view(request: HttpRequest, slug: str, node_id: int) -> Ht
     )
 
 
-@login_required
+@workspace_view()
 @require_http_methods(["GET", "HEAD", "POST"])
-def measurement_import(request: HttpRequest, slug: str) -> HttpResponse:
+def measurement_import(request: HttpRequest, plan: Plan) -> HttpResponse:
     """Upload a CSV file, see every row checked, then confirm: all rows are saved, or none."""
-    plan = get_editable_plan(request, slug)
     context = {"plan": plan, "columns": CSV_COLUMNS, "threshold": plan.small_count_threshold}
     if request.method == "POST" and "confirm" in request.POST:
         confirm = MeasurementConfirmForm(request.POST)
@@ -179,20 +168,18 @@ def measurement_import(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "tracking/editor/measurement_import.html", context)
 
 
-@login_required
+@workspace_view()
 @require_safe
-def measurement_template(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = get_editable_plan(request, slug)
+def measurement_template(request: HttpRequest, plan: Plan) -> HttpResponse:
     response = HttpResponse(measurements_csv_template(plan=plan), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{plan.slug}-measurements-template.csv"'
     return response
 
 
-@login_required
+@workspace_view()
 @require_http_methods(["GET", "HEAD", "POST"])
-def progress_delete_view(request: HttpRequest, slug: str, node_id: int, pk: int) -> HttpResponse:
+def progress_delete_view(request: HttpRequest, plan: Plan, node_id: int, pk: int) -> HttpResponse:
     """Ask, then delete a progress update posted by mistake."""
-    plan = get_editable_plan(request, slug)
     node = _live_node(plan, node_id, NodeKind.ACTION)
     update = get_object_or_404(ProgressUpdate, pk=pk, node=node)
     if request.method == "POST":
@@ -212,11 +199,10 @@ def progress_delete_view(request: HttpRequest, slug: str, node_id: int, pk: int)
     )
 
 
-@login_required
+@workspace_view()
 @require_http_methods(["GET", "HEAD", "POST"])
-def measurement_delete_view(request: HttpRequest, slug: str, node_id: int, pk: int) -> HttpResponse:
+def measurement_delete_view(request: HttpRequest, plan: Plan, node_id: int, pk: int) -> HttpResponse:
     """Ask, then delete a measurement recorded by mistake."""
-    plan = get_editable_plan(request, slug)
     node = _live_node(plan, node_id, NodeKind.INDICATOR)
     measurement = get_object_or_404(Measurement, pk=pk, node=node)
     if request.method == "POST":

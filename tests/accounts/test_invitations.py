@@ -86,7 +86,9 @@ def test_the_link_in_the_email_works(client, invite):
     invite()
     link = link_from_mail(mail.outbox[0])
     path = "/" + link.split("://", 1)[1].split("/", 1)[1]
-    assert client.get(path).status_code == HTTPStatus.OK
+    response = client.get(path)
+    assert response.status_code == HTTPStatus.OK
+    assert b"newcomer@example.org" in response.content  # the invitation's own page, not some other one
 
 
 def test_weak_password_is_refused_and_nothing_is_created(client, invite):

@@ -40,6 +40,7 @@ def test_public_plan_is_readable_by_everyone(client, published_plan, make_user, 
         client.force_login(user)
     response = client.get(url.format(slug=published_plan.slug))
     assert response.status_code == HTTPStatus.OK
+    assert published_plan.title in response.content.decode()
 
 
 @pytest.mark.parametrize("url", PUBLIC_URLS)
@@ -55,6 +56,7 @@ def test_members_plan_is_readable_when_signed_in(client, members_plan, make_user
     client.force_login(make_user())
     response = client.get(url.format(slug=members_plan.slug))
     assert response.status_code == HTTPStatus.OK
+    assert b"Members plan" in response.content
 
 
 def test_members_plan_is_private_in_caches(client, members_plan, make_user):

@@ -70,7 +70,9 @@ def test_inactive_account_cannot_read_members_plan(client, members_plan, make_us
     client.force_login(user)
     user.is_active = False
     user.save()
-    assert client.get(f"/plans/{members_plan.slug}/").status_code in (HTTPStatus.NOT_FOUND, HTTPStatus.FOUND)
+    response = client.get(f"/plans/{members_plan.slug}/")
+    assert response.status_code in (HTTPStatus.NOT_FOUND, HTTPStatus.FOUND)
+    assert b"Members plan" not in response.content
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from django.core.validators import validate_slug
 from django.db import IntegrityError, transaction
 
 from ..models import Node, Plan, Reference, Visibility
+from ..services.nodes import set_history
 from .base import NO_HEADINGS, ParsedPlan, ParsedSection, PlanImportError, decode_source
 from .json_export import parse_json
 from .markdown_doc import has_markdown_headings, parse_markdown
@@ -54,11 +55,6 @@ def _check_target(*, slug: str, title: str, visibility: str) -> None:
         raise PlanImportError(f"The title is longer than {_TITLE_MAX} characters; give a shorter one.")
 
 
-def _set_history(row: Node | Reference, user) -> None:
-    row._history_user = user if user is not None and getattr(user, "is_authenticated", False) else None
-    row._change_reason = HISTORY_MESSAGE
-
-
 def _check_fields(row: Node | Reference, where: str) -> None:
     # The parsers check every field already; this guards the database from anything they miss.
     try:
@@ -81,7 +77,7 @@ def _create_sections(plan: Plan, sections: list[ParsedSection], parent: Node | N
             **section.fields,
         )
         _check_fields(node, f"Section {section.title[:60]!r}")
-        _set_history(node, user)
+        set_history(node, user, HISTORY_MESSAGE)
         node.save()
         count += 1 + _create_sections(plan, section.children, node, user)
     return count
@@ -91,7 +87,7 @@ def _create_references(plan: Plan, parsed: ParsedPlan, user) -> None:
     for position, item in enumerate(parsed.references):
         reference = Reference(plan=plan, label=item.label, text=item.text, url=item.url, position=position)
         _check_fields(reference, f"Reference [{item.label}]")
-        _set_history(reference, user)
+        set_history(reference, user, HISTORY_MESSAGE)
         reference.save()
 
 

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from ..models import ACTION_FIELDS, ALLOWED_CHILDREN, INDICATOR_FIELDS, Node, NodeKind, Plan
+from ..models import ACTION_FIELDS, ALLOWED_CHILDREN, INDICATOR_FIELDS, Node, NodeKind, Plan, Reference
 
 # history_change_reason is a 100-character column.
 MESSAGE_MAX_LENGTH = 100
@@ -65,9 +65,10 @@ def _lock_plan(plan_id: int) -> None:
     list(Plan.objects.select_for_update().filter(pk=plan_id).values_list("pk"))
 
 
-def _set_history(node: Node, user, message: str) -> None:
-    node._history_user = user if user is not None and getattr(user, "is_authenticated", False) else None
-    node._change_reason = _message(message)
+def set_history(row: Node | Reference, user, message: str) -> None:
+    """Name the user (None for anonymous or a script) and the message in the row's next history record."""
+    row._history_user = user if user is not None and getattr(user, "is_authenticated", False) else None
+    row._change_reason = _message(message)
 
 
 def allowed_kinds(parent: Node | None) -> list[str]:
@@ -169,7 +170,7 @@ def node_create(
         _validate(node)
         siblings = _live_siblings(plan, parent.pk if parent is not None else None)
         _place(siblings, node, len(siblings) if position is None else position)
-        _set_history(node, user, message or "Added")
+        set_history(node, user, message or "Added")
         node.save()
     return node
 
@@ -199,7 +200,7 @@ def node_update(*, node: Node, base_revision: int, data: dict[str, Any], user, m
         )
         if updated:
             saved = Node.objects.get(pk=node.pk)
-            _set_history(saved, user, message)
+            set_history(saved, user, message)
             Node.history.bulk_history_create([saved], update=True, default_user=saved._history_user)
     if not updated:
         raise EditConflict(Node.objects.filter(pk=node.pk).first())
@@ -297,7 +298,7 @@ def node_move(
             if old_parent_id != node.parent_id:
                 _place(_live_siblings(node.plan, old_parent_id, exclude=node.pk), None)
         if node.changed_fields():
-            _set_history(node, user, message or "Moved")
+            set_history(node, user, message or "Moved")
             node.save(update_fields=["parent", "position", "updated_at"])
     return node
 
@@ -323,7 +324,7 @@ def node_delete(*, node: Node, user, message: str = "", base_state: str | None =
         Node.objects.filter(pk__in=ids).update(deleted_at=now, deletion_batch=uuid.uuid4(), updated_at=now)
         deleted = sorted(Node.objects.filter(pk__in=ids), key=lambda n: ids.index(n.pk))
         for item in deleted:
-            _set_history(item, user, (message or "Deleted") if item.pk == node.pk else f"Deleted with “{node.title}”")
+            set_history(item, user, (message or "Deleted") if item.pk == node.pk else f"Deleted with “{node.title}”")
         Node.history.bulk_history_create(deleted, update=True, default_user=deleted[0]._history_user)
         _place(_live_siblings(node.plan, node.parent_id), None)
     return deleted
@@ -358,7 +359,7 @@ def node_restore(*, node: Node, user, message: str = "") -> list[Node]:
         restored = list(Node.objects.filter(pk__in=ids))
         restored.sort(key=lambda n: n.pk != root.pk)
         for item in restored:
-            _set_history(item, user, (message or "Restored") if item.pk == root.pk else f"Restored with “{root.title}”")
+            set_history(item, user, (message or "Restored") if item.pk == root.pk else f"Restored with “{root.title}”")
         Node.history.bulk_history_create(restored, update=True, default_user=restored[0]._history_user)
     return restored
 

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 
 from ..models import Plan, Reference
-from .nodes import EditConflict, StaleForm, _message
+from .nodes import EditConflict, StaleForm, set_history
 
 REFERENCE_FIELDS = ("label", "text", "url")
 
@@ -31,11 +31,6 @@ def _label_taken(plan_id: int, label: str, exclude: int | None = None) -> bool:
     return taken.exists()
 
 
-def _set_history(reference: Reference, user, message: str) -> None:
-    reference._history_user = user if user is not None and getattr(user, "is_authenticated", False) else None
-    reference._change_reason = _message(message)
-
-
 def reference_create(*, plan: Plan, data: dict[str, Any], user, message: str = "") -> Reference:
     """Add a reference at the end of the plan's list; its label must be new in the plan."""
     content = {"label": "", "text": "", "url": "", **_clean(data)}
@@ -45,7 +40,7 @@ def reference_create(*, plan: Plan, data: dict[str, Any], user, message: str = "
         last = Reference.objects.filter(plan=plan).aggregate(last=Max("position"))["last"]
         reference = Reference(plan=plan, position=0 if last is None else last + 1, **content)
         reference.full_clean(exclude=["plan"], validate_unique=False)
-        _set_history(reference, user, message)
+        set_history(reference, user, message)
         try:
             with transaction.atomic():
                 reference.save()
@@ -80,7 +75,7 @@ def reference_update(
             raise ValidationError({"label": f"This plan already has a reference [{content['label']}]."}) from None
         if updated:
             saved = Reference.objects.get(pk=reference.pk)
-            _set_history(saved, user, message)
+            set_history(saved, user, message)
             Reference.history.bulk_history_create([saved], update=True, default_user=saved._history_user)
     if not updated:
         raise EditConflict(Reference.objects.filter(pk=reference.pk).first())
@@ -100,5 +95,5 @@ def reference_delete(*, reference: Reference, user, message: str = "", base_revi
                     "This reference changed after you opened this page, so it was not deleted. "
                     "Check it below and confirm again."
                 )
-        _set_history(reference, user, message or "Deleted")
+        set_history(reference, user, message or "Deleted")
         reference.delete()

@@ -15,6 +15,8 @@ from django.contrib.auth.admin import UserAdmin
 from django.db import transaction
 from django.http import HttpResponseRedirect
 
+from plans.admin import ReadOnlyAdminMixin
+
 from .audit import acting_as, audit_record
 from .models import AuditAction, AuditLogEntry, Invitation
 from .receivers import authenticator_label
@@ -42,19 +44,10 @@ class InvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditLogEntry)
-class AuditLogEntryAdmin(admin.ModelAdmin):
+class AuditLogEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "actor_email", "action", "subject_email", "plan_slug"]
     list_filter = ["action"]
     search_fields = ["actor_email", "subject_email", "plan_slug"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 if admin.site.is_registered(User):

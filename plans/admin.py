@@ -27,8 +27,8 @@ class PlanAdmin(admin.ModelAdmin):
     inlines = [PlanRoleInline]
 
 
-class ReadOnlyContentAdmin(SimpleHistoryAdmin):
-    """Content rows: viewable with their history, changed only through the workspace."""
+class ReadOnlyAdminMixin:
+    """Rows to look at only: nobody adds, changes or deletes them in the admin."""
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -38,6 +38,10 @@ class ReadOnlyContentAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class ReadOnlyContentAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """Content rows: viewable with their history, changed only through the workspace."""
 
     def has_view_permission(self, request, obj=None) -> bool:
         return request.user.is_active and request.user.is_staff
@@ -65,19 +69,10 @@ class PlanRoleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PlanVersion)
-class PlanVersionAdmin(admin.ModelAdmin):
+class PlanVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Published versions are immutable: they can be looked at, never changed or deleted."""
 
     list_display = ["plan", "number", "published_at", "published_by"]
     list_filter = ["plan"]
     readonly_fields = ["plan", "major", "minor", "notes", "published_at", "published_by", "content_hash"]
     exclude = ["snapshot"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -210,7 +210,9 @@ def node_update(*, node: Node, base_revision: int, data: dict[str, Any], user, m
 def node_descendants(node: Node) -> list[Node]:
     """The live nodes below `node`, depth first (one query)."""
     by_parent: dict[int | None, list[Node]] = defaultdict(list)
-    for item in Node.objects.filter(plan_id=node.plan_id).live().only("id", "parent_id", "position", "title"):
+    for item in (
+        Node.objects.filter(plan_id=node.plan_id).live().only("id", "parent_id", "position", "title", "revision")
+    ):
         by_parent[item.parent_id].append(item)
     result: list[Node] = []
 
@@ -229,7 +231,7 @@ def node_subtree_state(node: Node) -> str:
     A delete confirmation carries it, so that a section edited or added under the node since
     the page was shown is never deleted without the editor having seen it.
     """
-    items = [node, *Node.objects.filter(pk__in=[d.pk for d in node_descendants(node)]).only("id", "revision")]
+    items = [node, *node_descendants(node)]
     return ",".join(f"{item.pk}:{item.revision}" for item in sorted(items, key=lambda n: n.pk))
 
 

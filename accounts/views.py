@@ -212,7 +212,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 def _after_accept_url(invitation: Invitation) -> str:
     if invitation.role in (InvitationRole.EDITOR, InvitationRole.PUBLISHER):
-        return f"/plans/{invitation.plan.slug}/edit/"  # the workspace (a URL contract, see DESIGN.md)
+        return reverse("plans:workspace", kwargs={"slug": invitation.plan.slug})
     return reverse("plans:plan_list")
 
 

@@ -23,7 +23,7 @@ PLACE_FIELDS = ("parent_id", "position")
 
 
 def describe(record, previous) -> str:
-    """What a history record did, in plain words: Added, Edited, Moved, Deleted, Restored."""
+    """What a history record did, in plain words: Added, Removed, Deleted, Restored, Moved or Edited."""
     if record.history_type == "+":
         return "Added"
     if record.history_type == "-":

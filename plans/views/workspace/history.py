@@ -48,13 +48,13 @@ def _content(record, kind: str) -> dict[str, Any]:
 def node_history(request: HttpRequest, plan: Plan, node_id: int) -> HttpResponse:
     node = get_node(plan, node_id, live=None)
     records = list(node.history.select_related("history_user").order_by("-history_date", "-history_id"))
+    names, labels = KIND_CONTENT_FIELDS[node.kind], KIND_LABELS[node.kind]
+    current = _content(node, node.kind)
     rows = []
     for index, record in enumerate(records):
         previous = records[index + 1] if index + 1 < len(records) else None
         changed = []
         if previous is not None:
-            names = KIND_CONTENT_FIELDS[node.kind]
-            labels = KIND_LABELS[node.kind]
             changed = [labels.get(n, n.replace("_", " ")) for n in names if getattr(record, n) != getattr(previous, n)]
         rows.append(
             {
@@ -62,7 +62,7 @@ def node_history(request: HttpRequest, plan: Plan, node_id: int) -> HttpResponse
                 "action": describe(record, previous),
                 "changed": changed,
                 "is_current": index == 0,
-                "same_as_current": _content(record, node.kind) == _content(node, node.kind),
+                "same_as_current": _content(record, node.kind) == current,
             }
         )
     return render(request, "plans/workspace/node_history.html", {"plan": plan, "node": node, "rows": rows})

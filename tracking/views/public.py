@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
-from plans.models import Plan, PlanVersion
+from plans.models import Plan, PlanVersion, Visibility
 from plans.views.public import get_readable_plan
 
 from ..charts import indicator_chart
@@ -57,7 +57,7 @@ def _as_of(request: HttpRequest) -> dt.date:
 
 
 def _private_if_needed(response: HttpResponse, plan: Plan, request: HttpRequest) -> HttpResponse:
-    if plan.visibility != "public" or request.user.is_authenticated:
+    if plan.visibility != Visibility.PUBLIC or request.user.is_authenticated:
         patch_cache_control(response, private=True)
     return response
 

@@ -40,6 +40,11 @@ def add_node(plan: Plan, title: str, *, parent: Node | None = None, kind: str = 
     return Node.objects.create(plan=plan, parent=parent, position=position, kind=kind, title=title, **fields)
 
 
+def node(plan: Plan, title: str) -> Node:
+    """The plan's node with this title."""
+    return Node.objects.get(plan=plan, title=title)
+
+
 @pytest.fixture
 def make_plan(db) -> Callable[..., Plan]:
     """Create a small plan: an introduction citing [1], definitions, an area with a goal and an action."""

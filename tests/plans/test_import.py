@@ -18,7 +18,7 @@ from plans.models import Direction, Node, NodeKind, Plan, Reference, Visibility
 from plans.services import plan_publish
 from plans.snapshot import plan_snapshot, snapshot_content, snapshot_hash, version_export
 from plans.tree import plan_tree, walk
-from tests.conftest import add_node
+from tests.conftest import add_node, node
 
 SEED_NAME = "us-cms-dei-plan-overview.txt"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -32,10 +32,6 @@ def seed_file() -> Path:
 
 def numbered(plan: Plan) -> list[tuple[str, str]]:
     return [(item.number, item.node.title) for item in walk(plan_tree(plan))]
-
-
-def node(plan: Plan, title: str) -> Node:
-    return Node.objects.get(plan=plan, title=title)
 
 
 # --- The seed: text pasted from the U.S. CMS plan's PDF ---------------------------------

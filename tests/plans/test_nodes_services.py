@@ -18,15 +18,12 @@ from plans.services import (
     node_update,
 )
 from plans.tree import plan_tree, walk
+from tests.conftest import node
 
 
 @pytest.fixture
 def editor(make_user, plan):
     return make_user("editor@example.org", plan=plan, role=Role.EDITOR)
-
-
-def node(plan, title: str) -> Node:
-    return Node.objects.get(plan=plan, title=title)
 
 
 def outline(plan) -> list[tuple[str, str]]:

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from plans.models import Node, NodeKind, Reference, Role
 from plans.services import node_create, node_delete, node_move, node_update, reference_update
-from tests.conftest import add_node
+from tests.conftest import add_node, node
 
 
 @pytest.fixture
@@ -27,10 +27,6 @@ def editor_client(client, make_user, plan):
 
 def url(name: str, plan, **kwargs) -> str:
     return reverse(f"plans:{name}", kwargs={"slug": plan.slug, **kwargs})
-
-
-def node(plan, title: str) -> Node:
-    return Node.objects.get(plan=plan, title=title)
 
 
 def hidden_state(response) -> str:

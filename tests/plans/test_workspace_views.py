@@ -10,7 +10,7 @@ from django.urls import reverse
 from plans.markdown import render_markdown
 from plans.models import Node, NodeKind, PlanVersion, Reference, Role
 from plans.services import node_delete, node_move, node_restore, node_update
-from tests.conftest import add_node
+from tests.conftest import add_node, node
 
 
 @pytest.fixture
@@ -27,10 +27,6 @@ def publisher(make_user, plan):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
-
-
-def node(plan, title: str) -> Node:
-    return Node.objects.get(plan=plan, title=title)
 
 
 def url(name: str, plan, **kwargs) -> str:

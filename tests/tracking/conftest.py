@@ -8,13 +8,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from plans.models import ActionStatus, Direction, Node, NodeKind, Plan
+from plans.models import ActionStatus, Direction, NodeKind, Plan
 from plans.services import plan_publish
-from tests.conftest import add_node
-
-
-def node(plan: Plan, title: str) -> Node:
-    return Node.objects.get(plan=plan, title=title)
+from tests.conftest import add_node, node
 
 
 def days_ago(days: int) -> dt.date:

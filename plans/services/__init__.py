@@ -15,7 +15,7 @@ from .nodes import (
     node_subtree_state,
     node_update,
 )
-from .publish import PublishError, plan_publish
+from .publish import PublishError, next_version_number, plan_publish
 from .references import reference_create, reference_delete, reference_update
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "PublishError",
     "StaleForm",
     "allowed_kinds",
+    "next_version_number",
     "node_create",
     "node_delete",
     "node_descendants",

@@ -13,6 +13,15 @@ class PublishError(Exception):
     """The draft cannot be published; the message says why, in plain words."""
 
 
+def next_version_number(latest: PlanVersion | None, *, major: bool) -> tuple[int, int]:
+    """(major, minor) of the version after `latest`: 1.0 first, then a minor bump, or a major one resetting minor."""
+    if latest is None:
+        return (1, 0)
+    if major:
+        return (latest.major + 1, 0)
+    return (latest.major, latest.minor + 1)
+
+
 def plan_publish(
     *, plan: Plan, user=None, notes: str, major: bool = False, expected_hash: str | None = None
 ) -> PlanVersion:
@@ -41,12 +50,7 @@ def plan_publish(
         latest = plan.versions.latest_first().first()
         if latest is not None and latest.content_hash == content_hash:
             raise PublishError(f"Nothing has changed since version {latest.number}; there is nothing new to publish.")
-        if latest is None:
-            number = (1, 0)
-        elif major:
-            number = (latest.major + 1, 0)
-        else:
-            number = (latest.major, latest.minor + 1)
+        number = next_version_number(latest, major=major)
         return PlanVersion.objects.create(
             plan=plan,
             major=number[0],

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 
 from ...forms import PublishForm
 from ...models import Plan
-from ...services import PublishError, plan_publish
+from ...services import PublishError, next_version_number, plan_publish
 from ...snapshot import plan_snapshot, snapshot_hash
 from .access import workspace_view
 
@@ -36,11 +36,7 @@ def publish(request: HttpRequest, plan: Plan) -> HttpResponse:
         else:
             messages.success(request, f"Published version {version.number}. This is what readers now see.")
             return redirect(version.get_absolute_url())
-    numbers = (
-        {"minor": f"{latest.major}.{latest.minor + 1}", "major": f"{latest.major + 1}.0"}
-        if latest
-        else {"minor": "1.0", "major": "1.0"}
-    )
+    numbers = {kind: "{}.{}".format(*next_version_number(latest, major=kind == "major")) for kind in ("minor", "major")}
     return render(
         request, "plans/workspace/publish.html", {"plan": plan, "form": form, "latest": latest, "numbers": numbers}
     )

@@ -47,7 +47,7 @@ def plan_publish(
                 "The draft changed after you opened this page, so nothing was published. "
                 "Review the unpublished changes again, then publish."
             )
-        latest = plan.versions.latest_first().first()
+        latest = plan.versions.latest_first().defer("snapshot").first()  # its hash and number suffice
         if latest is not None and latest.content_hash == content_hash:
             raise PublishError(f"Nothing has changed since version {latest.number}; there is nothing new to publish.")
         number = next_version_number(latest, major=major)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from plans.models import Plan, PlanVersion
 
-from .sections import today
+from ..services.common import today
 
 
 def year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:

@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.utils import timezone
-
 from plans.models import NodeKind, Plan, PlanVersion
 
 
@@ -59,7 +57,3 @@ def _decimal(value: str | None) -> Decimal | None:
         return Decimal(value)
     except InvalidOperation:
         return None
-
-
-def today() -> dt.date:
-    return timezone.localdate()

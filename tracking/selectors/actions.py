@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -164,6 +164,20 @@ def action_rows(*, plan: Plan, version: PlanVersion, as_of: dt.date) -> list[Act
     return rows
 
 
+# What each sort key orders the rows by; None sorts last.
+SORT_VALUES: dict[str, Callable[[ActionRow], Any]] = {
+    "number": lambda row: row.position,
+    "title": lambda row: row.title.casefold(),
+    "area": lambda row: (row.area.title.casefold() if row.area else "", row.position),
+    "owner": lambda row: row.owner.casefold() or None,
+    "status": lambda row: STATE_ORDER.index(row.state.key),
+    "start": lambda row: row.start_date,
+    "target": lambda row: row.target_date,
+    "progress": lambda row: row.percent_complete,
+    "updated": lambda row: row.updated_on,
+}
+
+
 @dataclass(frozen=True)
 class ActionFilters:
     area: int | None = None
@@ -171,7 +185,7 @@ class ActionFilters:
     owner: str = ""
     sort: str = "number"
 
-    SORT_KEYS = ("number", "title", "area", "owner", "status", "start", "target", "progress", "updated")
+    SORT_KEYS = tuple(SORT_VALUES)
 
     @classmethod
     def from_query(cls, query) -> ActionFilters:
@@ -201,20 +215,6 @@ class ActionFilters:
         return {k: str(v) for k, v in values.items() if v not in ("", None) and not (k == "sort" and v == "number")}
 
 
-def _sort_value(row: ActionRow, key: str):
-    return {
-        "number": row.position,
-        "title": row.title.casefold(),
-        "area": (row.area.title.casefold() if row.area else "", row.position),
-        "owner": row.owner.casefold() or None,
-        "status": STATE_ORDER.index(row.state.key),
-        "start": row.start_date,
-        "target": row.target_date,
-        "progress": row.percent_complete,
-        "updated": row.updated_on,
-    }[key]
-
-
 def filter_actions(rows: Iterable[ActionRow], filters: ActionFilters) -> list[ActionRow]:
     """The rows the filters select, sorted; empty values sort last in either direction."""
     selected = [
@@ -224,12 +224,12 @@ def filter_actions(rows: Iterable[ActionRow], filters: ActionFilters) -> list[Ac
         and (not filters.state or row.state.key == filters.state)
         and (not filters.owner or row.owner.casefold() == filters.owner.casefold())
     ]
-    key = filters.sort.lstrip("-")
-    descending = filters.sort.startswith("-")
-    present = [row for row in selected if _sort_value(row, key) is not None]
-    missing = [row for row in selected if _sort_value(row, key) is None]
-    present.sort(key=lambda row: (_sort_value(row, key), row.position), reverse=descending)
-    return present + missing
+    sort_value = SORT_VALUES[filters.sort.lstrip("-")]
+    keyed = [(sort_value(row), row) for row in selected]
+    present = [(value, row) for value, row in keyed if value is not None]
+    missing = [row for value, row in keyed if value is None]
+    present.sort(key=lambda pair: (pair[0], pair[1].position), reverse=filters.sort.startswith("-"))
+    return [row for _, row in present] + missing
 
 
 @dataclass

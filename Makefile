@@ -3,18 +3,25 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format check install demo bench clean
+.PHONY: run test lint format check install install-dev demo bench outdated clean
 
+# The runtime set (what production installs) for `make run`; tests and tools on top for `make test`.
 $(STAMP): requirements.txt
-	$(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
+$(DEV_STAMP): $(STAMP) requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(DEV_STAMP)
+
 install: $(STAMP)
+install-dev: $(DEV_STAMP)
 
 # The demo signs in with a password only; production requires MFA for editors and admins.
 run: export DJANGO_REQUIRE_MFA ?= false
@@ -24,19 +31,24 @@ run: $(STAMP)
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: $(STAMP)
+test: $(DEV_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: $(STAMP)
+format: $(DEV_STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	$(BIN)/python tests/benchmarks/run.py
+
+# Pinned packages that have a newer release on the package index (no advisory database is
+# reachable from every machine; see README "Keeping dependencies current").
+outdated: $(DEV_STAMP)
+	$(BIN)/python -m pip list --outdated --exclude pip
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "template_partials",
+    "django_tasks",
+    "django_tasks_db",
     "plans",
     "accounts",
     "tracking",

@@ -18,11 +18,11 @@ from django.utils.cache import patch_cache_control
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import condition, require_safe
 
+from ..access import get_readable_plan, workspace_view
 from ..diff import diff_snapshots
 from ..models import Plan, PlanVersion
 from ..snapshot import plan_snapshot
-from .public import canonical_version_urls, get_readable_plan, mark_cacheable_by
-from .workspace.access import workspace_view
+from .public import canonical_version_urls, mark_cacheable_by
 
 # Bump when the diff's HTML changes, so that cached comparisons are rendered again.
 DIFF_HTML_VERSION = 1

@@ -7,7 +7,6 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -16,18 +15,12 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 from django.views.decorators.http import condition, require_safe
 
+from ..access import get_readable_plan
 from ..markdown import render_markdown
-from ..models import ActionStatus, Direction, Plan, PlanRole, PlanVersion, Visibility
-from ..permissions import can_edit, can_read
+from ..models import ActionStatus, Direction, Plan, PlanVersion, Visibility
+from ..permissions import can_edit
+from ..selectors import plan_versions, readable_plans_with_latest, roles_of
 from ..snapshot import iter_sections, version_export, version_markdown
-
-
-def get_readable_plan(request: HttpRequest, slug: str) -> Plan:
-    """The plan, if this requester may read it; otherwise 404, so its existence is not revealed."""
-    plan = get_object_or_404(Plan, slug=slug)
-    if not can_read(request.user, plan):
-        raise Http404("No plan here.")
-    return plan
 
 
 def mark_cacheable_by(response: HttpResponse, request: HttpRequest, plan: Plan) -> None:
@@ -72,23 +65,9 @@ def get_version(plan: Plan, number: str) -> PlanVersion:
 
 @require_safe
 def plan_list(request: HttpRequest) -> HttpResponse:
-    latest = PlanVersion.objects.filter(plan=OuterRef("pk")).order_by("-major", "-minor")
-    plans = (
-        Plan.objects.readable_by(request.user)
-        .annotate(
-            latest_major=Subquery(latest.values("major")[:1]),
-            latest_minor=Subquery(latest.values("minor")[:1]),
-            latest_published_at=Subquery(latest.values("published_at")[:1]),
-        )
-        .filter(latest_major__isnull=False)
-    )
-    # Committee members also need a way to plans that are not published yet.
-    roles = (
-        PlanRole.objects.filter(user=request.user).select_related("plan").order_by("plan__title")
-        if request.user.is_authenticated
-        else PlanRole.objects.none()
-    )
-    return render(request, "plans/plan_list.html", {"plans": plans, "roles": roles})
+    # Committee members also need a way to plans that are not published yet: their roles.
+    context = {"plans": readable_plans_with_latest(request.user), "roles": roles_of(request.user)}
+    return render(request, "plans/plan_list.html", context)
 
 
 def _render_document(version: PlanVersion) -> str:
@@ -127,7 +106,7 @@ def _resolve_version(
     memo = request.__dict__.setdefault("_plan_versions", {})
     if (slug, number) not in memo:
         plan = get_readable_plan(request, slug)
-        versions = list(plan.versions.latest_first().defer("snapshot"))
+        versions = plan_versions(plan)
         if not versions:
             raise Http404("This plan has no published version yet.")
         latest = versions[0]

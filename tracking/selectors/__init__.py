@@ -6,6 +6,8 @@ rows joined to them by node id, cut off at an "as of" date. Each function here c
 fixed number of queries, whatever the size of the plan.
 """
 
+from plans.selectors import latest_version
+
 from ..services.common import today
 from .actions import (
     STATE_ORDER,
@@ -24,7 +26,7 @@ from .actions import (
 )
 from .indicators import IndicatorRow, Trend, indicator_rows
 from .reports import report_years, versions_published_in, year_bounds
-from .sections import SectionRef, latest_version
+from .sections import SectionRef
 
 __all__ = [
     "STATES",

@@ -8,18 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from plans.models import NodeKind, Plan, PlanVersion
-
-
-def latest_version(plan: Plan, *, published_before: dt.datetime | None = None) -> PlanVersion | None:
-    """The plan's latest published version (optionally, the latest published before a moment)."""
-    versions = plan.versions.all()
-    if published_before is not None:
-        versions = versions.filter(published_at__lt=published_before)
-    version = versions.latest_first().first()
-    if version is not None:
-        version.plan = plan
-    return version
+from plans.models import NodeKind
 
 
 @dataclass(frozen=True)

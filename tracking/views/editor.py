@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_safe
 
+from plans.access import workspace_view
 from plans.forms import add_service_errors
 from plans.models import Node, NodeKind, Plan
 from plans.tree import plan_tree, walk
-from plans.views.workspace.access import workspace_view
 
 from ..forms import MeasurementConfirmForm, MeasurementForm, MeasurementUploadForm, ProgressUpdateForm
 from ..models import Measurement, ProgressUpdate

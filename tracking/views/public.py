@@ -16,8 +16,8 @@ from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
+from plans.access import get_readable_plan
 from plans.models import Plan, PlanVersion, Visibility
-from plans.views.public import get_readable_plan
 
 from ..charts import indicator_chart
 from ..selectors import (

@@ -1,6 +1,6 @@
 """The committee workspace under /plans/<slug>/edit/: every view goes through `workspace_view`."""
 
-from .access import get_node, workspace_view
+from ...access import get_node, workspace_view
 from .history import node_compare, node_history, node_revert_view, recent_changes
 from .nodes import (
     deleted_nodes,

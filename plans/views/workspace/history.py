@@ -12,12 +12,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
+from ...access import get_node, workspace_view
 from ...diff import diff_fields
 from ...forms import KIND_LABELS
 from ...models import Node, Plan, Reference
 from ...services import EditConflict, NodeError, node_revert
 from ...services.nodes import KIND_CONTENT_FIELDS
-from .access import get_node, workspace_view
 
 PLACE_FIELDS = ("parent_id", "position")
 

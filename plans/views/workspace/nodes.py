@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from ...access import get_node, workspace_view
 from ...diff import Status, diff_fields, diff_snapshots
 from ...forms import KIND_LABELS, DeleteForm, MoveForm, NodeForm, add_service_errors, node_form
 from ...markdown import render_markdown
@@ -32,7 +33,6 @@ from ...services import (
 from ...services.nodes import KIND_CONTENT_FIELDS
 from ...snapshot import iter_sections, serialize_node
 from ...tree import TreeNode, build_tree, walk
-from .access import get_node, workspace_view
 
 
 def outline_url(plan: Plan, node: Node | None = None) -> str:

@@ -6,11 +6,11 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from ...access import workspace_view
 from ...forms import PublishForm
 from ...models import Plan
 from ...services import PublishError, next_version_number, plan_publish
 from ...snapshot import plan_snapshot, snapshot_hash
-from .access import workspace_view
 
 
 @workspace_view(publish=True)

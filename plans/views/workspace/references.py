@@ -10,11 +10,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from ...access import workspace_view
 from ...diff import diff_fields
 from ...forms import DeleteForm, ReferenceForm, add_service_errors
 from ...models import Node, Plan, Reference
 from ...services import EditConflict, StaleForm, reference_create, reference_delete, reference_update
-from .access import workspace_view
 
 LABELS = {"label": "Label", "text": "Citation", "url": "Web address"}
 

@@ -1,4 +1,9 @@
-"""The one access check of the committee workspace, used by every workspace view."""
+"""Who may open which page of a plan: the access checks every view of every app uses.
+
+`get_readable_plan` guards the public pages (plans and tracking alike), `workspace_view`
+the committee's pages under /plans/<slug>/edit/. The rules themselves are in
+`plans.permissions`; this module turns them into 404s, 403s and sign-in redirects.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +15,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
-from ...models import Node, Plan
-from ...permissions import can_edit, can_publish, can_read
+from .models import Node, Plan
+from .permissions import can_edit, can_publish, can_read
+
+
+def get_readable_plan(request: HttpRequest, slug: str) -> Plan:
+    """The plan, if this requester may read it; otherwise 404, so its existence is not revealed."""
+    plan = get_object_or_404(Plan, slug=slug)
+    if not can_read(request.user, plan):
+        raise Http404("No plan here.")
+    return plan
 
 
 def get_workspace_plan(request: HttpRequest, slug: str, *, publish: bool = False) -> Plan:

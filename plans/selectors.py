@@ -1,0 +1,66 @@
+"""Reads of the plans app that several views, apps and commands need: one way to ask each question.
+
+Selectors return rows or None; turning "not found" into a 404 is the views' (and
+`plans.access`'s) business. Published versions are read newest first everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from .models import Plan, PlanRole, PlanVersion
+
+
+def plan_versions(plan: Plan) -> list[PlanVersion]:
+    """Every published version of the plan, newest first, without their snapshots (one query)."""
+    versions = list(plan.versions.latest_first().defer("snapshot"))
+    for version in versions:
+        version.plan = plan
+    return versions
+
+
+def latest_version(
+    plan: Plan, *, published_before: dt.datetime | None = None, with_snapshot: bool = True
+) -> PlanVersion | None:
+    """The plan's latest published version (optionally the latest published before a moment), or None."""
+    versions = plan.versions.all()
+    if published_before is not None:
+        versions = versions.filter(published_at__lt=published_before)
+    if not with_snapshot:
+        versions = versions.defer("snapshot")
+    version = versions.latest_first().first()
+    if version is not None:
+        version.plan = plan
+    return version
+
+
+def version_by_number(plan: Plan, major: int, minor: int) -> PlanVersion | None:
+    """The plan's published version `major.minor`, with its snapshot, or None."""
+    version = PlanVersion.objects.filter(plan=plan, major=major, minor=minor).first()
+    if version is not None:
+        version.plan = plan
+    return version
+
+
+def readable_plans_with_latest(user) -> QuerySet[Plan]:
+    """Plans this user may read that have a published version, annotated with the latest one's
+    `latest_major`, `latest_minor` and `latest_published_at` (one query)."""
+    latest = PlanVersion.objects.filter(plan=OuterRef("pk")).order_by("-major", "-minor")
+    return (
+        Plan.objects.readable_by(user)
+        .annotate(
+            latest_major=Subquery(latest.values("major")[:1]),
+            latest_minor=Subquery(latest.values("minor")[:1]),
+            latest_published_at=Subquery(latest.values("published_at")[:1]),
+        )
+        .filter(latest_major__isnull=False)
+    )
+
+
+def roles_of(user) -> QuerySet[PlanRole]:
+    """The user's roles on plans, by plan title (none for an anonymous visitor)."""
+    if user is None or not user.is_authenticated:
+        return PlanRole.objects.none()
+    return PlanRole.objects.filter(user=user).select_related("plan").order_by("plan__title")

@@ -5,3 +5,10 @@ class TrackingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "tracking"
     verbose_name = "Progress and measurements"
+
+    def ready(self) -> None:
+        from plans.hooks import register_demo_loader
+
+        from .demo import demo_tracking_loader
+
+        register_demo_loader(demo_tracking_loader)

@@ -7,8 +7,9 @@ words. `demo_load` is idempotent: once the demo plan exists it is left alone.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -45,6 +46,7 @@ class DemoResult:
     plan_created: bool
     accounts: list[tuple[DemoAccount, bool]]
     password: str
+    users: dict[str, Any] = field(default_factory=dict)  # the demo accounts by email
 
     def sign_ins(self) -> str:
         """The demo sign-ins as one line of text."""
@@ -88,6 +90,7 @@ def demo_load(*, password: str | None = None) -> DemoResult:
             plan_created=plan_created,
             accounts=[(account, created) for account, (_user, created) in accounts],
             password=password,
+            users=users,
         )
 
 

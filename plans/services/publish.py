@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from .. import hooks
 from ..models import Plan, PlanVersion
 from ..snapshot import plan_snapshot, snapshot_hash
 
@@ -51,7 +52,7 @@ def plan_publish(
         if latest is not None and latest.content_hash == content_hash:
             raise PublishError(f"Nothing has changed since version {latest.number}; there is nothing new to publish.")
         number = next_version_number(latest, major=major)
-        return PlanVersion.objects.create(
+        version = PlanVersion.objects.create(
             plan=plan,
             major=number[0],
             minor=number[1],
@@ -61,3 +62,5 @@ def plan_publish(
             snapshot=snapshot,
             content_hash=content_hash,
         )
+        hooks.version_published(version)
+    return version

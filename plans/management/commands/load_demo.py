@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from plans.demo import demo_load
-from tracking.demo import demo_tracking_load
+from plans.hooks import demo_loaders
 
 
 class Command(BaseCommand):
@@ -20,10 +19,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         with transaction.atomic():
             result = demo_load()
-            editor = get_user_model().objects.get(email__iexact="editor@example.org")
-            # The follow-through (progress, measurements) lives in the tracking app.
-            if demo_tracking_load(plan=result.plan, user=editor):
-                self.stdout.write("Added demo progress updates and measurements.")
+            # Other apps add their part of the demo (tracking: progress and measurements).
+            for loader in demo_loaders():
+                line = loader(plan=result.plan, users=result.users)
+                if line:
+                    self.stdout.write(line)
         for account, created in result.accounts:
             if created:
                 self.stdout.write(f"Created the demo account {account.email}.")

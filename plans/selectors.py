@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
+from .diff import SnapshotDiff, diff_snapshots
 from .models import Plan, PlanRole, PlanVersion
 
 
@@ -64,3 +65,28 @@ def roles_of(user) -> QuerySet[PlanRole]:
     if user is None or not user.is_authenticated:
         return PlanRole.objects.none()
     return PlanRole.objects.filter(user=user).select_related("plan").order_by("plan__title")
+
+
+def previous_version(version: PlanVersion) -> PlanVersion | None:
+    """The version published just before `version` (by number), with its snapshot, or None for the first."""
+    earlier = (
+        PlanVersion.objects.filter(plan_id=version.plan_id)
+        .filter(Q(major__lt=version.major) | Q(major=version.major, minor__lt=version.minor))
+        .latest_first()
+        .first()
+    )
+    if earlier is not None:
+        earlier.plan = version.plan
+    return earlier
+
+
+def version_changes(version: PlanVersion) -> tuple[PlanVersion | None, SnapshotDiff | None]:
+    """(the version before, what changed since it) for feeds, emails and release pages.
+
+    The diff is None for the first version. `diff.summary` gives the counts in words
+    (added, removed, moved, changed).
+    """
+    earlier = previous_version(version)
+    if earlier is None:
+        return None, None
+    return earlier, diff_snapshots(earlier.snapshot, version.snapshot)

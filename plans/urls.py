@@ -1,17 +1,7 @@
 from django.urls import path, register_converter
 
+from .version_numbers import VersionNumberConverter
 from .views import changes, public, workspace
-
-
-class VersionNumberConverter:
-    regex = r"[0-9]{1,4}\.[0-9]{1,4}"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
-
 
 register_converter(VersionNumberConverter, "version")
 

@@ -21,20 +21,13 @@ from django.views.decorators.http import condition, require_safe
 from ..access import get_readable_plan, workspace_view
 from ..diff import diff_snapshots
 from ..models import Plan, PlanVersion
+from ..selectors import latest_version, plan_versions
 from ..snapshot import plan_snapshot
+from ..version_numbers import VersionNumber, parse_version_number
 from .public import canonical_version_urls, mark_cacheable_by
 
 # Bump when the diff's HTML changes, so that cached comparisons are rendered again.
 DIFF_HTML_VERSION = 1
-VERSION_NUMBER_PARAM_MAX = 9  # "9999.9999" at most, as the URL converter allows
-
-
-def _version_key(number: str) -> tuple[int, int] | None:
-    """(major, minor) of "1.2", or None if it is not a version number."""
-    major, _, minor = number.partition(".")
-    if not (major.isdecimal() and minor.isdecimal()) or len(number) > VERSION_NUMBER_PARAM_MAX:
-        return None
-    return int(major), int(minor)
 
 
 @dataclass
@@ -45,7 +38,7 @@ class _Comparison:
     new: PlanVersion
 
 
-def _resolve(request: HttpRequest, slug: str, from_number: str, to_number: str) -> _Comparison:
+def _resolve(request: HttpRequest, slug: str, from_number: VersionNumber, to_number: VersionNumber) -> _Comparison:
     """The plan and both versions, once per request (the ETag check and the view share it).
 
     Two queries whatever the plan's size or number of versions: the plan, and its versions
@@ -55,10 +48,10 @@ def _resolve(request: HttpRequest, slug: str, from_number: str, to_number: str) 
     key = (slug, from_number, to_number)
     if key not in memo:
         plan = get_readable_plan(request, slug)
-        versions = list(plan.versions.latest_first().defer("snapshot"))
+        versions = plan_versions(plan)
         by_number = {(v.major, v.minor): v for v in versions}
-        old = by_number.get(_version_key(from_number))
-        new = by_number.get(_version_key(to_number))
+        old = by_number.get((from_number.major, from_number.minor))
+        new = by_number.get((to_number.major, to_number.minor))
         if old is None or new is None:
             raise Http404("No such version.")
         for version in versions:
@@ -67,7 +60,7 @@ def _resolve(request: HttpRequest, slug: str, from_number: str, to_number: str) 
     return memo[key]
 
 
-def _compare_etag(request: HttpRequest, slug: str, from_number: str, to_number: str) -> str | None:
+def _compare_etag(request: HttpRequest, slug: str, from_number: VersionNumber, to_number: VersionNumber) -> str | None:
     try:
         found = _resolve(request, slug, from_number, to_number)
     except Http404:
@@ -77,7 +70,7 @@ def _compare_etag(request: HttpRequest, slug: str, from_number: str, to_number: 
     return f'"cmp-{found.old.content_hash[:12]}-{found.new.content_hash[:12]}-{found.old.pk}-{found.new.pk}-{audience}"'
 
 
-def _compare_last_modified(request: HttpRequest, slug: str, from_number: str, to_number: str):
+def _compare_last_modified(request: HttpRequest, slug: str, from_number: VersionNumber, to_number: VersionNumber):
     try:
         found = _resolve(request, slug, from_number, to_number)
     except Http404:
@@ -132,7 +125,7 @@ def _render_version_diff(plan: Plan, old: PlanVersion, new: PlanVersion) -> Safe
 @require_safe
 @canonical_version_urls
 @condition(etag_func=_compare_etag, last_modified_func=_compare_last_modified)
-def compare(request: HttpRequest, slug: str, from_number: str, to_number: str) -> HttpResponse:
+def compare(request: HttpRequest, slug: str, from_number: VersionNumber, to_number: VersionNumber) -> HttpResponse:
     """What changed between two published versions of a plan (public, for readers of the plan)."""
     found = _resolve(request, slug, from_number, to_number)
     plan, old, new = found.plan, found.old, found.new
@@ -162,9 +155,9 @@ def compare_pick(request: HttpRequest, slug: str) -> HttpResponse:
     from_number, to_number = request.GET.get("from", "").strip(), request.GET.get("to", "").strip()
     # "01.0" or "1.00" typed into the form means version 1.0.
     from_number, to_number = (
-        f"{key[0]}.{key[1]}" if (key := _version_key(value)) else value for value in (from_number, to_number)
+        str(number) if (number := parse_version_number(value[:20])) else value for value in (from_number, to_number)
     )
-    versions = list(plan.versions.latest_first().defer("snapshot"))
+    versions = plan_versions(plan)
     numbers = {v.number for v in versions}
     if from_number in numbers and to_number in numbers:
         return redirect("plans:compare", slug=plan.slug, from_number=from_number, to_number=to_number)
@@ -185,12 +178,11 @@ def compare_pick(request: HttpRequest, slug: str) -> HttpResponse:
 @workspace_view()
 def unpublished_changes(request: HttpRequest, plan: Plan) -> HttpResponse:
     """The working draft compared with the latest published version (committee members only)."""
-    latest = plan.versions.latest_first().first()
+    latest = latest_version(plan)
     if latest is None:
         old = {"plan": {"title": plan.title, "description": plan.description}, "sections": [], "references": []}
         old_url = None
     else:
-        latest.plan = plan
         old = latest.snapshot
         old_url = reverse("plans:version_detail", kwargs={"slug": plan.slug, "number": latest.number})
     response = render(

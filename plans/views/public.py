@@ -8,7 +8,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -19,8 +19,9 @@ from ..access import get_readable_plan
 from ..markdown import render_markdown
 from ..models import ActionStatus, Direction, Plan, PlanVersion, Visibility
 from ..permissions import can_edit
-from ..selectors import plan_versions, readable_plans_with_latest, roles_of
+from ..selectors import plan_versions, readable_plans_with_latest, roles_of, version_by_number
 from ..snapshot import iter_sections, version_export, version_markdown
+from ..version_numbers import VersionNumber
 
 
 def mark_cacheable_by(response: HttpResponse, request: HttpRequest, plan: Plan) -> None:
@@ -31,12 +32,6 @@ def mark_cacheable_by(response: HttpResponse, request: HttpRequest, plan: Plan) 
         patch_cache_control(response, private=True)
 
 
-def canonical_number(number: str) -> str:
-    """ "1.0" for "01.0" or "1.00": the one spelling of a version number used in URLs."""
-    major, minor = (int(part) for part in number.split("."))
-    return f"{major}.{minor}"
-
-
 def canonical_version_urls(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Send a version URL spelled another way (/v/01.0/, /v/1.00/) to its canonical URL (/v/1.0/).
 
@@ -45,10 +40,9 @@ def canonical_version_urls(view: Callable[..., HttpResponse]) -> Callable[..., H
     """
 
     @wraps(view)
-    def wrapped(request: HttpRequest, slug: str, **numbers: str) -> HttpResponse:
-        canonical = {name: canonical_number(value) for name, value in numbers.items()}
-        if canonical != numbers:
-            url = reverse(request.resolver_match.view_name, kwargs={"slug": slug, **canonical})
+    def wrapped(request: HttpRequest, slug: str, **numbers: VersionNumber) -> HttpResponse:
+        if not all(number.is_canonical for number in numbers.values()):
+            url = reverse(request.resolver_match.view_name, kwargs={"slug": slug, **numbers})
             query = request.META.get("QUERY_STRING")
             return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
         return view(request, slug, **numbers)
@@ -56,10 +50,11 @@ def canonical_version_urls(view: Callable[..., HttpResponse]) -> Callable[..., H
     return wrapped
 
 
-def get_version(plan: Plan, number: str) -> PlanVersion:
-    major, minor = (int(part) for part in number.split("."))
-    version = get_object_or_404(PlanVersion, plan=plan, major=major, minor=minor)
-    version.plan = plan  # already loaded; spares a query
+def get_version(plan: Plan, number: VersionNumber) -> PlanVersion:
+    """The plan's published version `number` (with its snapshot), or 404."""
+    version = version_by_number(plan, number.major, number.minor)
+    if version is None:
+        raise Http404("No such version.")
     return version
 
 
@@ -95,7 +90,7 @@ def _render_document(version: PlanVersion) -> str:
 
 
 def _resolve_version(
-    request: HttpRequest, slug: str, number: str | None
+    request: HttpRequest, slug: str, number: VersionNumber | None
 ) -> tuple[Plan, PlanVersion, PlanVersion, PlanVersion | None]:
     """(plan, requested version, latest, the one before the requested), once per request.
 
@@ -113,8 +108,7 @@ def _resolve_version(
         if number is None:
             wanted = latest
         else:
-            major, minor = (int(part) for part in number.split("."))
-            wanted = next((v for v in versions if (v.major, v.minor) == (major, minor)), None)
+            wanted = next((v for v in versions if (v.major, v.minor) == (number.major, number.minor)), None)
             if wanted is None:
                 raise Http404("No such version.")
         index = versions.index(wanted)
@@ -131,7 +125,7 @@ def _etag(version: PlanVersion, request: HttpRequest) -> str:
     return f'"{version.content_hash[:20]}-{version.pk}-{audience}"'
 
 
-def _version_etag(request: HttpRequest, slug: str, number: str | None = None) -> str | None:
+def _version_etag(request: HttpRequest, slug: str, number: VersionNumber | None = None) -> str | None:
     try:
         version = _resolve_version(request, slug, number)[1]
     except Http404:
@@ -139,14 +133,14 @@ def _version_etag(request: HttpRequest, slug: str, number: str | None = None) ->
     return _etag(version, request)
 
 
-def _version_last_modified(request: HttpRequest, slug: str, number: str | None = None):
+def _version_last_modified(request: HttpRequest, slug: str, number: VersionNumber | None = None):
     try:
         return _resolve_version(request, slug, number)[1].published_at
     except Http404:
         return None
 
 
-def _version_page(request: HttpRequest, slug: str, number: str | None) -> HttpResponse:
+def _version_page(request: HttpRequest, slug: str, number: VersionNumber | None) -> HttpResponse:
     plan, version, latest, previous = _resolve_version(request, slug, number)
     response = render(
         request,
@@ -181,7 +175,7 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 @canonical_version_urls
 @condition(etag_func=_version_etag, last_modified_func=_version_last_modified)
-def version_detail(request: HttpRequest, slug: str, number: str) -> HttpResponse:
+def version_detail(request: HttpRequest, slug: str, number: VersionNumber) -> HttpResponse:
     return _version_page(request, slug, number)
 
 
@@ -203,7 +197,7 @@ def _export_headers(request: HttpRequest, response: HttpResponse, version: PlanV
 
 @require_safe
 @canonical_version_urls
-def version_json(request: HttpRequest, slug: str, number: str) -> HttpResponse:
+def version_json(request: HttpRequest, slug: str, number: VersionNumber) -> HttpResponse:
     plan = get_readable_plan(request, slug)
     version = get_version(plan, number)
     response = JsonResponse(version_export(version), json_dumps_params={"indent": 2, "ensure_ascii": False})
@@ -212,7 +206,7 @@ def version_json(request: HttpRequest, slug: str, number: str) -> HttpResponse:
 
 @require_safe
 @canonical_version_urls
-def version_md(request: HttpRequest, slug: str, number: str) -> HttpResponse:
+def version_md(request: HttpRequest, slug: str, number: VersionNumber) -> HttpResponse:
     plan = get_readable_plan(request, slug)
     version = get_version(plan, number)
     response = HttpResponse(version_markdown(version), content_type="text/markdown; charset=utf-8")

@@ -1,4 +1,9 @@
-"""Markdown to safe HTML: CommonMark, no raw HTML, citations linked, then sanitised by nh3."""
+"""Markdown to safe HTML: CommonMark, no raw HTML, citations linked, then sanitised by nh3.
+
+This module is also the one home of the rule for what a citation is (`cited_labels`): the
+renderer, the importers and the reference checks all ask it, so a `[1]` that the page links
+is exactly a `[1]` that the importer and the reference list count.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,8 @@ from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
-CITATION_RE = re.compile(r"\[(\d{1,4})\]")
+# `[label]`: a reference label as the reference list allows them (see Reference.label).
+CITATION_RE = re.compile(r"\[([\w][\w.-]{0,19})\]")
 
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "code", "del", "em", "h2", "h3", "h4", "h5", "h6",
@@ -25,12 +31,18 @@ def reference_anchor(label: str) -> str:
     return f"ref-{label}"
 
 
+def is_citation(label: str, known: set[str] | frozenset[str] = frozenset()) -> bool:
+    """Is `[label]` a citation? A number (`[1]`) always is; any other label (`[CoC]`) only when the
+    plan's reference list has it, so that `[sic]` or `[a]` in prose is left as text."""
+    return (label.isascii() and label.isdecimal() and len(label) <= 4) or label in known
+
+
 def _citation_rule(state: StateInline, silent: bool) -> bool:
     # [1] with no link destination after it is a citation of reference 1.
     if state.src[state.pos] != "[":
         return False
     match = CITATION_RE.match(state.src, state.pos)
-    if not match:
+    if not match or not is_citation(match.group(1), state.env.get("citations", frozenset())):
         return False
     # "[1](url)" and "[1][ref]" are links; "[1]: url" definitions never reach inline rules.
     if state.src[match.end() : match.end() + 1] in ("(", "["):
@@ -58,6 +70,20 @@ def _make_parser() -> MarkdownIt:
 
 
 _parser = _make_parser()
+
+
+def cited_labels(text: str, known: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    """The labels that `text` cites, in order of first citation, read exactly as the renderer reads them.
+
+    Numbers always count; other labels only when in `known` (the plan's reference labels).
+    A `[1]` inside code, in a link (`[1](url)`) or in a link definition is not a citation.
+    """
+    labels: dict[str, None] = {}
+    for token in _parser.parse(text or "", {"citations": set(known)}):
+        for child in token.children or ():
+            if child.type == "citation":
+                labels.setdefault(child.content, None)
+    return list(labels)
 
 
 def render_markdown(text: str, references: set[str] | frozenset[str] = frozenset()) -> SafeString:

@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
-from ..markdown import CITATION_RE
+from ..markdown import cited_labels
 from ..models import NodeKind, Reference
 
 
@@ -156,16 +156,6 @@ def parse_reference_lines(lines: list[str]) -> list[ParsedReference]:
     return references
 
 
-def cited_labels(body: str) -> list[str]:
-    """Labels cited as [n] in Markdown body text, in order, as the portal's renderer reads them."""
-    labels = []
-    for match in CITATION_RE.finditer(body):
-        if body[match.end() : match.end() + 1] in ("(", "[", ":"):
-            continue  # a link, not a citation
-        labels.append(match.group(1))
-    return labels
-
-
 def add_missing_references(parsed: ParsedPlan) -> None:
     """Give every citation without a reference-list entry an entry with empty text, to be filled in.
 
@@ -173,7 +163,7 @@ def add_missing_references(parsed: ParsedPlan) -> None:
     """
     known = {ref.label for ref in parsed.references}
     for section in parsed.walk():
-        for label in cited_labels(section.body):
+        for label in cited_labels(section.body, known):
             if label not in known:
                 known.add(label)
                 parsed.references.append(ParsedReference(label=label))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,6 +11,7 @@ from django.urls import reverse
 from ...access import workspace_view
 from ...diff import diff_fields
 from ...forms import DeleteForm, ReferenceForm, add_service_errors
+from ...markdown import cited_labels
 from ...models import Node, Plan, Reference
 from ...services import EditConflict, StaleForm, reference_create, reference_delete, reference_update
 
@@ -109,8 +108,12 @@ def reference_edit(request: HttpRequest, plan: Plan, reference_id: int) -> HttpR
 @workspace_view()
 def reference_delete_view(request: HttpRequest, plan: Plan, reference_id: int) -> HttpResponse:
     reference = get_object_or_404(Reference, plan=plan, pk=reference_id)
-    citation = re.compile(rf"\[{re.escape(reference.label)}\](?![(\[:])")
-    citing = [n for n in Node.objects.filter(plan=plan).live().only("id", "title", "body") if citation.search(n.body)]
+    known = {reference.label}
+    citing = [
+        n
+        for n in Node.objects.filter(plan=plan).live().only("id", "title", "body")
+        if reference.label in cited_labels(n.body, known)
+    ]
     initial = {"base_state": str(reference.revision)}
     form = DeleteForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -179,9 +179,17 @@ CONTENT_SECURITY_POLICY = {
 # How long a shared cache may keep a published version page (they never change).
 PUBLISHED_VERSION_MAX_AGE = int(env_str("DJANGO_PUBLISHED_VERSION_MAX_AGE", str(60 * 60 * 24)))
 
+# One line per event on the console (make run's terminal; journald or the process manager in
+# production). The portal's own services log publishing, imports, refused writes and edit
+# conflicts under their module names (plans.services.publish, ...).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"line": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # A refused request (403, 404) is one line, not a traceback.
+        "django.security": {"level": "WARNING"},
+    },
 }

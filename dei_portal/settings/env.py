@@ -15,14 +15,26 @@ def env_str(name: str, default: str | None = None, *, required: bool = False) ->
     return default if default is not None else ""
 
 
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+
+
 def env_bool(name: str, default: bool) -> bool:
-    """Return True for 1/true/yes/on, False for 0/false/no/off, else the default."""
+    """True for 1/true/yes/on, False for 0/false/no/off, the default when unset or empty.
+
+    Any other value stops start-up: a typo such as DJANGO_REQUIRE_MFA=flase must not
+    silently mean the default.
+    """
     value = os.environ.get(name, "").strip().lower()
-    if value in {"1", "true", "yes", "on"}:
+    if not value:
+        return default
+    if value in TRUE_WORDS:
         return True
-    if value in {"0", "false", "no", "off"}:
+    if value in FALSE_WORDS:
         return False
-    return default
+    raise ImproperlyConfigured(
+        f"The environment variable {name} is {os.environ[name]!r}; use one of true/false, yes/no, on/off, 1/0."
+    )
 
 
 def env_list(name: str, default: str = "") -> list[str]:

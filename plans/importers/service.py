@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import IntegrityError, transaction
@@ -16,6 +18,8 @@ from .plain_text import parse_text
 _SLUG_MAX = Plan._meta.get_field("slug").max_length
 _TITLE_MAX = Plan._meta.get_field("title").max_length
 HISTORY_MESSAGE = "Imported"
+
+logger = logging.getLogger(__name__)
 
 
 def plan_parse(source: str | bytes) -> ParsedPlan:
@@ -107,9 +111,13 @@ def plan_import(
     History records of the new rows name `user`, when given.
     """
     slug = (slug or "").strip()
-    parsed = plan_parse(source)
-    title = (title or "").strip() or parsed.title or slug.replace("-", " ").replace("_", " ").strip().title()
-    _check_target(slug=slug, title=title, visibility=visibility)
+    try:
+        parsed = plan_parse(source)
+        title = (title or "").strip() or parsed.title or slug.replace("-", " ").replace("_", " ").strip().title()
+        _check_target(slug=slug, title=title, visibility=visibility)
+    except PlanImportError as error:
+        logger.info("Import into %r refused: %s", slug, error)
+        raise
     try:
         with transaction.atomic():
             if Plan.objects.filter(slug=slug).exists():
@@ -122,5 +130,10 @@ def plan_import(
             # Another import took the slug between the check and the insert.
             raise PlanImportError(f"A plan with the slug {slug!r} already exists; choose another slug.") from None
         first_line = str(error).strip().split("\n", 1)[0]
+        logger.warning("Import into %r failed in the database: %s", slug, first_line)
         raise PlanImportError(f"The plan could not be saved: {first_line}") from None
+    except PlanImportError as error:
+        logger.info("Import into %r refused: %s", slug, error)
+        raise
+    logger.info("Imported plan %r: %d sections, %d references", slug, len(list(parsed.walk())), len(parsed.references))
     return plan

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.db import transaction
 from django.utils import timezone
 
 from .. import hooks
 from ..models import Plan, PlanVersion
-from ..snapshot import plan_snapshot, snapshot_hash
+from ..snapshot import iter_sections, plan_snapshot, snapshot_hash
+
+logger = logging.getLogger(__name__)
 
 
 class PublishError(Exception):
@@ -33,6 +37,22 @@ def plan_publish(
     with `expected_hash` (the draft's snapshot_hash when the publisher reviewed it), a
     draft that changed since: nobody publishes text they have not seen.
     """
+    try:
+        version = _publish(plan=plan, user=user, notes=notes, major=major, expected_hash=expected_hash)
+    except PublishError as error:
+        logger.info("Publishing %r refused: %s", plan.slug, error)
+        raise
+    logger.info(
+        "Published %r version %s (%s sections) by %s",
+        plan.slug,
+        version.number,
+        sum(1 for _ in iter_sections(version.snapshot["sections"])),
+        f"user #{user.pk}" if getattr(user, "pk", None) else "the command line",
+    )
+    return version
+
+
+def _publish(*, plan: Plan, user, notes: str, major: bool, expected_hash: str | None) -> PlanVersion:
     notes = (notes or "").strip()
     if not notes:
         raise PublishError("Write release notes that say what changed in this version.")

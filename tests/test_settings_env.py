@@ -52,3 +52,35 @@ def test_a_refused_import_is_logged(caplog):
     with caplog.at_level(logging.INFO, logger="plans.importers.service"), pytest.raises(PlanImportError):
         plan_import(source="no headings at all", slug="refused")
     assert any("Import into 'refused' refused" in record.getMessage() for record in caplog.records)
+
+
+def _prod_setting(name: str, **env: str) -> str:
+    """The repr of one production setting, read in a fresh interpreter with the given environment."""
+    import os
+    import subprocess
+    import sys
+
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "dei_portal.settings.prod",
+        "DJANGO_SECRET_KEY": "x" * 60,
+        "DJANGO_ALLOWED_HOSTS": "dei.example.org",
+        "DATABASE_URL": "postgres://u@localhost/db",
+        **env,
+    }
+    code = f"from django.conf import settings; print(repr(getattr(settings, {name!r}, None)))"
+    result = subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True)
+    return result.stdout.strip()
+
+
+def test_production_believes_x_forwarded_proto_only_behind_a_declared_proxy():
+    assert _prod_setting("SECURE_PROXY_SSL_HEADER", DJANGO_TRUSTED_PROXY_COUNT="0") == "None"
+    assert (
+        _prod_setting("SECURE_PROXY_SSL_HEADER", DJANGO_TRUSTED_PROXY_COUNT="1")
+        == "('HTTP_X_FORWARDED_PROTO', 'https')"
+    )
+
+
+def test_production_limits_the_request_body():
+    assert int(_prod_setting("DATA_UPLOAD_MAX_MEMORY_SIZE")) <= 10 * 1024 * 1024
+    assert _prod_setting("DATA_UPLOAD_MAX_MEMORY_SIZE", DJANGO_MAX_REQUEST_BYTES="1000") == "1000"

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "dei_portal.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -85,7 +86,25 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database (make run): concurrent writes wait their turn instead of failing with
+    # "database is locked". WAL lets readers go on while one writer writes; every transaction
+    # takes the write lock when it begins (IMMEDIATE), so two writers never deadlock half-way;
+    # a writer waits up to `timeout` seconds for the lock.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Request size limits (a proxy in front should refuse larger bodies first: see the README).
+# Form fields and uploads held in memory: 5 MB, enough for a plan file pasted or uploaded.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(env_str("DJANGO_MAX_REQUEST_BYTES", str(5 * 1024 * 1024)))
+FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 CACHES = {
     "default": (
@@ -173,8 +192,11 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
+        "report-uri": "/csp-report",
     },
 }
+# Violation reports are logged (dei_portal.csp), at most this many a minute from one client.
+CSP_REPORTS_PER_MINUTE_PER_CLIENT = 10
 
 # How long a shared cache may keep a published version page (they never change).
 PUBLISHED_VERSION_MAX_AGE = int(env_str("DJANGO_PUBLISHED_VERSION_MAX_AGE", str(60 * 60 * 24)))
@@ -186,7 +208,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"line": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
+    "filters": {"one_line_client_errors": {"()": "dei_portal.security.OneLineClientErrors"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "line", "filters": ["one_line_client_errors"]}
+    },
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         # A refused request (403, 404) is one line, not a traceback.

@@ -27,6 +27,18 @@ def get_readable_plan(request: HttpRequest, slug: str) -> Plan:
     return plan
 
 
+def get_published_plan(request: HttpRequest, slug: str) -> Plan:
+    """The plan, if this requester may read it and it has a published version; otherwise 404.
+
+    Every public page of a plan uses it: a plan that was never published does not exist
+    for readers, whatever its visibility, so not even its title shows.
+    """
+    plan = get_readable_plan(request, slug)
+    if not plan.versions.exists():
+        raise Http404("This plan has no published version yet.")
+    return plan
+
+
 def get_workspace_plan(request: HttpRequest, slug: str, *, publish: bool = False) -> Plan:
     """The plan whose draft this signed-in user may work on; 404 or 403 otherwise.
 

@@ -18,7 +18,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import condition, require_safe
 
-from ..access import get_readable_plan, workspace_view
+from ..access import get_published_plan, get_readable_plan, workspace_view
 from ..diff import diff_snapshots
 from ..models import Plan, PlanVersion
 from ..selectors import latest_version, plan_versions
@@ -151,7 +151,7 @@ def compare(request: HttpRequest, slug: str, from_number: VersionNumber, to_numb
 @require_safe
 def compare_pick(request: HttpRequest, slug: str) -> HttpResponse:
     """The form that picks two versions (?from=1.0&to=1.1): sends to their comparison page."""
-    plan = get_readable_plan(request, slug)
+    plan = get_published_plan(request, slug)
     from_number, to_number = request.GET.get("from", "").strip(), request.GET.get("to", "").strip()
     # "01.0" or "1.00" typed into the form means version 1.0.
     from_number, to_number = (

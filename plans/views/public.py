@@ -182,7 +182,9 @@ def version_detail(request: HttpRequest, slug: str, number: VersionNumber) -> Ht
 @require_safe
 def version_list(request: HttpRequest, slug: str) -> HttpResponse:
     plan = get_readable_plan(request, slug)
-    versions = plan.versions.latest_first().select_related("published_by").defer("snapshot")
+    versions = list(plan.versions.latest_first().select_related("published_by").defer("snapshot"))
+    if not versions:
+        raise Http404("This plan has no published version yet.")
     return render(request, "plans/version_list.html", {"plan": plan, "versions": versions})
 
 

@@ -1,0 +1,333 @@
+"""Every URL of the portal, for every role, on a public, a members-only and an unpublished plan.
+
+Each route must be named in ROUTES with its audience; a new route that is not classified fails
+`test_every_route_is_classified`, so nothing new escapes the matrix. For each cell (route x role
+x plan) the test asks the page with GET, and with a POST that has no CSRF token, and checks:
+
+- no server error, ever;
+- the audience rule: who gets the page, who gets 403, 404 or the sign-in page;
+- a plan the requester may not read is never named (its title is not in the answer);
+- a POST without a CSRF token is refused (403), except on the endpoints that take none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from http import HTTPStatus
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from plans.models import Node, NodeKind, Plan, Reference, Role, Visibility
+from plans.services import node_delete, node_update, plan_publish
+from tests.conftest import node
+from tests.tracking.conftest import build_tracked_plan
+from tracking.services import measurement_record, progress_post
+
+# Who may open a route (GET):
+PUBLIC = "public"  # readers of a published plan
+WORKSPACE = "workspace"  # the plan's editors and publishers
+PUBLISHER = "publisher"  # the plan's publishers only
+ADMIN = "admin"  # staff
+SIGNED_IN = "signed-in"  # any signed-in account (their own settings)
+ANYONE = "anyone"  # no plan behind it: sign-in pages, health, the list of plans
+TOKEN = "token"  # opened by a secret in the URL (invitations)
+
+ROUTES: dict[str, str] = {
+    "plans:plan_list": ANYONE,
+    "plans:plan_detail": PUBLIC,
+    "plans:version_list": PUBLIC,
+    "plans:version_detail": PUBLIC,
+    "plans:version_json": PUBLIC,
+    "plans:version_markdown": PUBLIC,
+    "plans:compare_pick": PUBLIC,
+    "plans:compare": PUBLIC,
+    "plans:unpublished_changes": WORKSPACE,
+    "plans:workspace": WORKSPACE,
+    "plans:node_add": WORKSPACE,
+    "plans:workspace_preview": WORKSPACE,
+    "plans:deleted_nodes": WORKSPACE,
+    "plans:recent_changes": WORKSPACE,
+    "plans:workspace_publish": PUBLISHER,
+    "plans:workspace_references": WORKSPACE,
+    "plans:reference_add": WORKSPACE,
+    "plans:reference_edit": WORKSPACE,
+    "plans:reference_delete": WORKSPACE,
+    "plans:node_edit": WORKSPACE,
+    "plans:node_move": WORKSPACE,
+    "plans:node_delete": WORKSPACE,
+    "plans:node_restore": WORKSPACE,
+    "plans:node_history": WORKSPACE,
+    "plans:node_compare": WORKSPACE,
+    "plans:node_revert": WORKSPACE,
+    "tracking:actions": PUBLIC,
+    "tracking:actions_csv": PUBLIC,
+    "tracking:actions_json": PUBLIC,
+    "tracking:indicators": PUBLIC,
+    "tracking:indicators_csv": PUBLIC,
+    "tracking:indicators_json": PUBLIC,
+    "tracking:report_list": PUBLIC,
+    "tracking:report": PUBLIC,
+    "tracking:progress_list": WORKSPACE,
+    "tracking:progress_post": WORKSPACE,
+    "tracking:progress_delete": WORKSPACE,
+    "tracking:measurement_list": WORKSPACE,
+    "tracking:measurement_record": WORKSPACE,
+    "tracking:measurement_delete": WORKSPACE,
+    "tracking:measurement_import": WORKSPACE,
+    "tracking:measurement_template": WORKSPACE,
+    "accounts:people": ADMIN,
+    "accounts:invite": ADMIN,
+    "accounts:invitation_withdraw": ADMIN,
+    "accounts:plan_people": ADMIN,
+    "accounts:role_set": ADMIN,
+    "accounts:account_list": ADMIN,
+    "accounts:account_deactivate": ADMIN,
+    "accounts:account_reactivate": ADMIN,
+    "accounts:audit_log": ADMIN,
+    "accounts:invitation_accept": TOKEN,
+    "healthz": ANYONE,
+    "csp_report": ANYONE,
+}
+# allauth's own pages (sign-in, password, two-factor, sessions): no plan behind them.
+ALLAUTH_PREFIXES = ("account_", "mfa_", "usersessions_")
+# Routes that only take POST (a GET is 405 for everyone, before any plan is looked up).
+POST_ONLY = {
+    "plans:workspace_preview",
+    "csp_report",
+    "accounts:role_set",
+    "accounts:invitation_withdraw",
+    "accounts:account_deactivate",
+    "accounts:account_reactivate",
+}
+# Query strings some pages need to show what they show.
+QUERIES: dict[str, str] = {"plans:node_compare": "?from={history_id}&to={history_id}"}
+# Endpoints that browsers or mail clients call without a CSRF token, by design.
+NO_CSRF_TOKEN = {"csp_report", "account_reset_password_from_key"}
+
+ROLES = ["visitor", "collaborator", "editor", "publisher", "admin", "other_editor"]
+PLANS = [Visibility.PUBLIC, Visibility.MEMBERS, "unpublished"]
+
+
+def _routes() -> list[tuple[str, URLPattern, str]]:
+    """(name, pattern, route text) of every named route outside the Django admin."""
+    found = []
+
+    def walk(patterns, prefix: str, namespace: str | None) -> None:
+        for item in patterns:
+            if isinstance(item, URLResolver):
+                if str(item.pattern).startswith("admin/"):
+                    continue
+                walk(item.url_patterns, prefix + str(item.pattern), item.namespace or namespace)
+            elif item.name:
+                name = f"{namespace}:{item.name}" if namespace else item.name
+                found.append((name, item, prefix + str(item.pattern)))
+
+    walk(get_resolver().url_patterns, "", None)
+    return found
+
+
+def _audience(name: str) -> str:
+    if name in ROUTES:
+        return ROUTES[name]
+    if name.startswith(ALLAUTH_PREFIXES):
+        return ANYONE
+    raise KeyError(name)
+
+
+def test_every_route_is_classified():
+    unclassified = []
+    for name, _pattern, _route in _routes():
+        try:
+            _audience(name)
+        except KeyError:
+            unclassified.append(name)
+    assert not unclassified, f"Say in ROUTES who may open these routes: {unclassified}"
+
+
+@dataclass
+class World:
+    plans: dict[str, Plan]
+    users: dict[str, object]
+    ids: dict[str, dict[str, object]] = field(default_factory=dict)  # plan key -> URL parameter values
+
+
+def _build_plan(make_plan, slug: str, visibility: str, *, publish: bool, editor) -> tuple[Plan, dict[str, object]]:
+    plan = build_tracked_plan(make_plan(slug, visibility=visibility, title=f"Secret title {slug}"))
+    if publish:
+        plan_publish(plan=plan, user=None, notes="First version.")
+    action = node(plan, "Run a mentoring scheme")
+    indicator = node(plan, "Share of women among postdocs")
+    update = progress_post(
+        node=action, user=editor, date=timezone.localdate() - dt.timedelta(days=3), status="in_progress"
+    )
+    measurement = measurement_record(
+        indicator=indicator, user=editor, period_end=timezone.localdate() - dt.timedelta(days=3), value=Decimal(25)
+    )
+    intro = node(plan, "Introduction")
+    edited = node_update(node=intro, base_revision=intro.revision, data={"body": "Changed."}, user=editor)
+    doomed = Node.objects.create(plan=plan, kind=NodeKind.NARRATIVE, title="Gone", position=99)
+    node_delete(node=doomed, user=editor)
+    history_id = Node.history.filter(id=intro.pk).order_by("history_id").first().history_id
+    ids = {
+        "slug": plan.slug,
+        "node_id": edited.pk,
+        "reference_id": Reference.objects.get(plan=plan).pk,
+        "history_id": history_id,
+        "number": "1.0",
+        "from_number": "1.0",
+        "to_number": "1.0",
+        "year": timezone.localdate().year,
+        "deleted_node_id": doomed.pk,
+        "action_id": action.pk,
+        "update_id": update.pk,
+        "indicator_id": indicator.pk,
+        "measurement_id": measurement.pk,
+    }
+    return plan, ids
+
+
+@pytest.fixture
+def world(make_plan, make_user) -> World:
+    editor = make_user("matrix-editor@example.org")
+    plans, ids = {}, {}
+    for key, visibility, publish in [
+        (Visibility.PUBLIC, Visibility.PUBLIC, True),
+        (Visibility.MEMBERS, Visibility.MEMBERS, True),
+        ("unpublished", Visibility.PUBLIC, False),
+    ]:
+        plans[key], ids[key] = _build_plan(make_plan, f"m-{key}", visibility, publish=publish, editor=editor)
+    users = {
+        "collaborator": make_user("matrix-reader@example.org"),
+        "admin": make_user("matrix-admin@example.org", is_staff=True, is_superuser=True),
+        "other_editor": make_user("matrix-other@example.org"),
+        "editor": editor,
+        "publisher": make_user("matrix-publisher@example.org"),
+    }
+    other = make_plan("m-other", title="Other plan")
+    from plans.models import PlanRole
+
+    PlanRole.objects.create(plan=other, user=users["other_editor"], role=Role.EDITOR)
+    for plan in plans.values():
+        PlanRole.objects.create(plan=plan, user=editor, role=Role.EDITOR)
+        PlanRole.objects.create(plan=plan, user=users["publisher"], role=Role.PUBLISHER)
+    return World(plans=plans, users=users, ids=ids)
+
+
+# Routes whose node_id / pk mean something more specific than "a live section".
+PARAMETERS: dict[str, dict[str, str]] = {
+    "plans:node_restore": {"node_id": "deleted_node_id"},
+    "tracking:progress_post": {"node_id": "action_id"},
+    "tracking:progress_delete": {"node_id": "action_id", "pk": "update_id"},
+    "tracking:measurement_record": {"node_id": "indicator_id"},
+    "tracking:measurement_delete": {"node_id": "indicator_id", "pk": "measurement_id"},
+}
+
+
+def _url(name: str, pattern: URLPattern, route: str, ids: dict[str, object], world: World) -> str | None:
+    """The route's URL filled in with the world's values, or None if it takes values we have no fixture for."""
+    names = PARAMETERS.get(name, {})
+    values = {}
+    for parameter in pattern.pattern.converters:
+        key = names.get(parameter, parameter)
+        if key in ids:
+            values[parameter] = ids[key]
+        elif parameter == "user_id":
+            values[parameter] = world.users["editor"].pk
+        elif parameter == "pk":
+            values[parameter] = 1
+        elif parameter == "key":
+            values[parameter] = "not-a-real-key"
+        else:
+            return None
+    if not pattern.pattern.converters and "(?P<" in route:
+        return None  # a regular-expression route (allauth's password reset key): tried by allauth's own tests
+    url = "/" + route
+    for parameter, value in values.items():
+        url = re.sub(rf"<(?:\w+:)?{parameter}>", str(value), url)
+    return url + QUERIES.get(name, "").format(**ids)
+
+
+def _client(world: World, role: str, *, csrf: bool = False) -> Client:
+    client = Client(enforce_csrf_checks=csrf)
+    if role != "visitor":
+        client.force_login(world.users[role])
+    return client
+
+
+def _may_read(role: str, plan_key: str) -> bool:
+    if plan_key == "unpublished":
+        return False
+    return plan_key == Visibility.PUBLIC or role != "visitor"
+
+
+def _is_sign_in(response) -> bool:
+    return response.status_code == HTTPStatus.FOUND and "/accounts/login/" in response["Location"]
+
+
+def _check_get(name: str, audience: str, role: str, plan_key: str, response) -> str | None:
+    """What is wrong with this answer, or None."""
+    status = response.status_code
+    if status >= 500:
+        return f"server error {status}"
+    if status == HTTPStatus.METHOD_NOT_ALLOWED:
+        return None if name in POST_ONLY else "GET refused with 405"
+    on_plan = role in ("editor", "publisher")
+    if audience == PUBLIC:
+        if _may_read(role, plan_key):
+            return None if status in (200, 301, 302, 304) else f"reader refused ({status})"
+        return None if status == 404 or _is_sign_in(response) else f"non-reader got {status}"
+    if audience in (WORKSPACE, PUBLISHER):
+        if role == "visitor":
+            return None if _is_sign_in(response) else f"visitor got {status}"
+        allowed = role == "publisher" or (role == "editor" and audience == WORKSPACE)
+        if allowed:
+            return None if status in (200, 302) else f"committee member refused ({status})"
+        if role == "editor" and on_plan:
+            return None if status == 403 else f"editor on a publisher page got {status}"
+        return None if status in (403, 404) else f"{role} got {status}"
+    if audience == ADMIN:
+        if role == "visitor":
+            return None if _is_sign_in(response) else f"visitor got {status}"
+        if role == "admin":
+            return None if status in (200, 302, 404, 405) else f"admin refused ({status})"
+        return None if status in (403, 404) else f"{role} got {status}"
+    return None  # ANYONE, SIGNED_IN, TOKEN: only "no server error" and "no leak" apply
+
+
+@pytest.mark.parametrize("plan_key", PLANS)
+@pytest.mark.parametrize("role", ROLES)
+def test_access_matrix(world, role, plan_key, record_property):
+    plan = world.plans[plan_key]
+    ids = world.ids[plan_key]
+    reader, csrf_client = _client(world, role), _client(world, role, csrf=True)
+    problems, cells = [], 0
+    for name, pattern, route in _routes():
+        url = _url(name, pattern, route, ids, world)
+        if url is None:
+            continue
+        if "<slug" not in route and plan_key != Visibility.PUBLIC:
+            continue  # routes without a plan are the same on every plan: tried once
+        audience = _audience(name)
+        cells += 1
+        response = reader.get(url)
+        problem = _check_get(name, audience, role, plan_key, response)
+        insider = role in ("editor", "publisher", "admin")  # the committee and admins know their plans
+        hidden = "<slug" in route and not _may_read(role, plan_key) and not insider
+        if problem is None and hidden and plan.title.encode() in response.content:
+            problem = "names a plan the requester may not read"
+        if problem:
+            problems.append(f"GET {url} ({name}): {problem}")
+        posted = csrf_client.post(url, data={})
+        if posted.status_code >= 500:
+            problems.append(f"POST {url} ({name}): server error {posted.status_code}")
+        elif name not in NO_CSRF_TOKEN and posted.status_code not in (403, 405) and not _is_sign_in(posted):
+            problems.append(f"POST {url} ({name}) without a CSRF token answered {posted.status_code}")
+    record_property("cells", cells)
+    assert cells > 40
+    assert not problems, "\n".join(problems)

@@ -1,0 +1,36 @@
+"""The writes of the notifications app. Views, the admin, the task and other apps go through these."""
+
+from .committee import (
+    CommitteeNoticeError,
+    committee_preference_set,
+    committee_preference_stop,
+    notify_committee,
+)
+from .outbox import deliveries_queue_for_version, deliveries_retry, sending_enqueue_on_commit
+from .sending import SendReport, deliveries_send
+from .subscriptions import (
+    SubscriptionError,
+    subscription_cancel,
+    subscription_confirm,
+    subscription_follow,
+    subscription_request,
+    subscriptions_prune,
+)
+
+__all__ = [
+    "CommitteeNoticeError",
+    "SendReport",
+    "SubscriptionError",
+    "committee_preference_set",
+    "committee_preference_stop",
+    "deliveries_queue_for_version",
+    "deliveries_retry",
+    "deliveries_send",
+    "notify_committee",
+    "sending_enqueue_on_commit",
+    "subscription_cancel",
+    "subscription_confirm",
+    "subscription_follow",
+    "subscription_request",
+    "subscriptions_prune",
+]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import signal
 from collections.abc import Callable
 
@@ -45,10 +46,13 @@ def members_plan(make_plan):
     return plan
 
 
+_changes = itertools.count(1)
+
+
 def publish_change(plan, *, notes: str = "Second version: a clearer introduction."):
-    """Change the draft's introduction and publish it (1.1 after 1.0)."""
+    """Change the draft's introduction and publish it (1.1 after 1.0, then 1.2...)."""
     intro = Node.objects.get(plan=plan, title="Introduction")
-    intro.body = "Why this plan exists and who it is for, as agreed in [1]."
+    intro.body = f"Why this plan exists and who it is for, as agreed in [1]. (Change {next(_changes)}.)"
     intro.save()
     return plan_publish(plan=plan, notes=notes)
 

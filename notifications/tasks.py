@@ -15,7 +15,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 
 from . import conf
-from .services import deliveries_send, subscriptions_prune
+from .services import deliveries_prune, deliveries_send, subscriptions_prune
 
 
 @task()
@@ -23,6 +23,7 @@ def send_queued_email() -> dict:
     """Send the messages that are due; returns what was done (kept as the task's result)."""
     report = deliveries_send(limit=conf.batch_size())
     subscriptions_prune()
+    deliveries_prune()
     if report.more:
         sending_schedule()
     elif report.retry_at is not None:

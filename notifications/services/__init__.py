@@ -6,7 +6,7 @@ from .committee import (
     committee_preference_stop,
     notify_committee,
 )
-from .outbox import deliveries_queue_for_version, deliveries_retry, sending_enqueue_on_commit
+from .outbox import deliveries_prune, deliveries_queue_for_version, deliveries_retry, sending_enqueue_on_commit
 from .sending import SendReport, deliveries_send
 from .subscriptions import (
     SubscriptionError,
@@ -23,6 +23,7 @@ __all__ = [
     "SubscriptionError",
     "committee_preference_set",
     "committee_preference_stop",
+    "deliveries_prune",
     "deliveries_queue_for_version",
     "deliveries_retry",
     "deliveries_send",

@@ -13,6 +13,7 @@ task (the next publish or subscription, a retry, or `manage.py send_queued_email
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -56,8 +57,17 @@ def deliveries_queue_for_version(version: PlanVersion) -> int:
     with transaction.atomic():
         Delivery.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
     sending_enqueue_on_commit()
-    logger.info("Queued %d emails about version %s of %s", len(rows), version.number, version.plan.slug)
+    logger.info("Queued %d email(s) about version %s of %s", len(rows), version.number, version.plan.slug)
     return len(rows)
+
+
+def deliveries_prune(*, older_than: timedelta = timedelta(days=90)) -> int:
+    """Forget messages sent or skipped long ago (the outbox is not an archive). Returns how many went."""
+    with transaction.atomic():
+        deleted, _ = Delivery.objects.filter(
+            status__in=[DeliveryStatus.SENT, DeliveryStatus.SKIPPED], created_at__lt=timezone.now() - older_than
+        ).delete()
+    return deleted
 
 
 def deliveries_retry(*, deliveries) -> int:

@@ -8,7 +8,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from plans.models import Plan
+from plans.models import Plan, Visibility
 from plans.permissions import can_read
 
 from .. import conf
@@ -30,8 +30,11 @@ def subscription_request(*, plan: Plan, email: str) -> None:
 
     Returns nothing on purpose, so that no caller can tell the states apart: a new address
     and one waiting for confirmation get a (new) confirmation email; an address already
-    confirmed gets nothing. Raises SubscriptionError for an invalid address.
+    confirmed gets nothing. Raises SubscriptionError for an invalid address, or for a
+    members-only plan (only signed-in collaborators follow those, with `subscription_follow`).
     """
+    if plan.visibility != Visibility.PUBLIC:
+        raise SubscriptionError("Only signed-in collaborators can follow a members-only plan: sign in first.")
     email = normalise_email(email)
     try:
         validate_email(email)

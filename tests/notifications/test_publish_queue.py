@@ -7,7 +7,7 @@ from django.core import mail
 from django.db import IntegrityError, transaction
 
 from notifications.models import Delivery, DeliveryKind, DeliveryStatus
-from notifications.services import deliveries_queue_for_version
+from notifications.services import SubscriptionError, deliveries_queue_for_version, subscription_request
 from plans import hooks
 from plans.models import PlanVersion
 
@@ -89,3 +89,9 @@ def test_sending_starts_after_the_commit_and_only_when_something_was_queued(
     # The test settings' immediate backend ran the task after the commit.
     assert [m.to for m in mail.outbox] == [["ada@example.org"]]
     assert Delivery.objects.get(version=version).status == DeliveryStatus.SENT
+
+
+def test_nobody_follows_a_members_only_plan_without_an_account(members_plan):
+    with pytest.raises(SubscriptionError, match="signed-in collaborators"):
+        subscription_request(plan=members_plan, email="anyone@example.org")
+    assert not Delivery.objects.exists()

@@ -139,7 +139,7 @@ def _confirmation(delivery: Delivery) -> EmailMultiAlternatives:
     )
 
 
-def _new_version(delivery: Delivery, facts: VersionFacts) -> EmailMultiAlternatives:
+def _to_follower(delivery: Delivery, name: str, context: dict, *, signed_in_only: bool = False):
     subscription = delivery.subscription
     plan = subscription.plan
     if not subscription.is_confirmed:
@@ -149,19 +149,33 @@ def _new_version(delivery: Delivery, facts: VersionFacts) -> EmailMultiAlternati
         raise NotDeliverable("The subscriber's account is deactivated.")
     if user is None and plan.visibility != Visibility.PUBLIC:
         raise NotDeliverable("The plan became members-only; only signed-in followers get its emails.")
+    if user is None and signed_in_only:
+        raise NotDeliverable("This notice is for signed-in followers only.")
     unsubscribe_url = _unsubscribe_url(tokens.subscription_unsubscribe_token(subscription))
     context = {
-        "facts": facts,
+        **context,
         "name": _name(user),
         "unsubscribe_url": unsubscribe_url,
         "manage_url": absolute_url(reverse("notifications:manage")) if user is not None else None,
     }
     return _render(
-        "new_version",
-        context,
-        to=subscription.recipient,
-        headers=list_headers(unsubscribe_url=unsubscribe_url, plan=plan),
+        name, context, to=subscription.recipient, headers=list_headers(unsubscribe_url=unsubscribe_url, plan=plan)
     )
+
+
+def _new_version(delivery: Delivery, facts: VersionFacts) -> EmailMultiAlternatives:
+    return _to_follower(delivery, "new_version", {"facts": facts})
+
+
+def _follower_notice(delivery: Delivery) -> EmailMultiAlternatives:
+    notice = delivery.context
+    context = {
+        "plan_title": published_title(delivery.plan) or delivery.plan.title,
+        "subject": notice.get("subject", ""),
+        "text": notice.get("text", ""),
+        "url": absolute_url(notice.get("path", "/")),
+    }
+    return _to_follower(delivery, "follower_notice", context, signed_in_only=bool(notice.get("signed_in_only")))
 
 
 def _committee(delivery: Delivery) -> EmailMultiAlternatives:
@@ -209,4 +223,6 @@ class MessageBuilder:
             return _new_version(delivery, self.facts(delivery.version_id))
         if delivery.kind == DeliveryKind.COMMITTEE:
             return _committee(delivery)
+        if delivery.kind == DeliveryKind.FOLLOWER_NOTICE:
+            return _follower_notice(delivery)
         raise NotDeliverable(f"Unknown kind of message {delivery.kind!r}.")

@@ -125,6 +125,7 @@ class DeliveryKind(models.TextChoices):
     CONFIRMATION = "confirmation", "Confirm a subscription"
     NEW_VERSION = "new_version", "New published version"
     COMMITTEE = "committee", "Notice to a committee member"
+    FOLLOWER_NOTICE = "follower_notice", "Notice to a follower (a consultation, for example)"
 
 
 class DeliveryStatus(models.TextChoices):
@@ -166,7 +167,7 @@ class Delivery(models.Model):
         help_text="The committee member a committee notice is for.",
     )
     event = models.CharField(max_length=16, choices=CommitteeEvent.choices, blank=True)
-    context = models.JSONField(default=dict, blank=True, help_text="A committee notice's subject, text and link.")
+    context = models.JSONField(default=dict, blank=True, help_text="A notice's subject, text and link.")
     created_at = models.DateTimeField(default=timezone.now)
     next_attempt_at = models.DateTimeField(default=timezone.now, help_text="Not sent before this moment.")
     attempts = models.PositiveIntegerField(default=0, help_text="Failed attempts so far.")
@@ -193,6 +194,7 @@ class Delivery(models.Model):
                     Q(kind=DeliveryKind.NEW_VERSION, subscription__isnull=False, version__isnull=False)
                     | Q(kind=DeliveryKind.CONFIRMATION, subscription__isnull=False, version__isnull=True)
                     | (Q(kind=DeliveryKind.COMMITTEE, user__isnull=False) & ~Q(event=""))
+                    | Q(kind=DeliveryKind.FOLLOWER_NOTICE, subscription__isnull=False, version__isnull=True)
                 ),
                 name="delivery_has_what_its_kind_needs",
             ),

@@ -51,14 +51,14 @@ def committee_plans_of(user) -> list[tuple[Plan, CommitteePreference | None]]:
     return [(plan, preferences.get(plan.pk)) for plan in plans]
 
 
-def version_recipients(version: PlanVersion) -> list[Subscription]:
-    """The confirmed subscriptions that may get this version's message, one per address.
+def follower_recipients(plan: Plan, *, signed_in_only: bool = False) -> list[Subscription]:
+    """The confirmed subscriptions of `plan` that may get its emails, one per address.
 
-    A members-only plan mails only readers who followed it signed in, with an active account;
-    an address followed both ways gets one message.
+    A members-only plan (or `signed_in_only`) mails only readers who followed it signed in,
+    with an active account; an address followed both ways gets one message.
     """
-    subscriptions = Subscription.objects.confirmed().filter(plan_id=version.plan_id).select_related("user")
-    if version.plan.visibility == Visibility.PUBLIC:
+    subscriptions = Subscription.objects.confirmed().filter(plan=plan).select_related("user")
+    if plan.visibility == Visibility.PUBLIC and not signed_in_only:
         subscriptions = subscriptions.filter(Q(user=None) | Q(user__is_active=True))
     else:
         subscriptions = subscriptions.filter(user__is_active=True)
@@ -66,3 +66,8 @@ def version_recipients(version: PlanVersion) -> list[Subscription]:
     for subscription in subscriptions.order_by(F("user_id").desc(nulls_last=True), "pk").iterator(chunk_size=2000):
         chosen.setdefault(subscription.recipient.lower(), subscription)
     return list(chosen.values())
+
+
+def version_recipients(version: PlanVersion) -> list[Subscription]:
+    """Who gets the message about a newly published version: the plan's followers."""
+    return follower_recipients(version.plan)

@@ -25,7 +25,7 @@ from .forms import CommitteePreferenceForm, SubscribeForm
 from .models import Subscription, normalise_email
 from .selectors import committee_plans_of, committee_preference_of, published_title, subscription_of, subscriptions_of
 from .services import (
-    CommitteeNoticeError,
+    CommitteePreferenceError,
     SubscriptionError,
     committee_preference_set,
     committee_preference_stop,
@@ -198,7 +198,7 @@ def committee_settings(request: HttpRequest, plan: Plan) -> HttpResponse:
                 consultations=form.cleaned_data["consultations"],
                 comments=form.cleaned_data["comments"],
             )
-        except CommitteeNoticeError as error:
+        except CommitteePreferenceError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, "Your choices are saved.")

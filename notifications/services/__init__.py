@@ -1,11 +1,7 @@
 """The writes of the notifications app. Views, the admin, the task and other apps go through these."""
 
-from .committee import (
-    CommitteeNoticeError,
-    committee_preference_set,
-    committee_preference_stop,
-    notify_committee,
-)
+from .committee import CommitteePreferenceError, committee_preference_set, committee_preference_stop
+from .notices import NoticeError, notify_committee, notify_followers
 from .outbox import deliveries_prune, deliveries_queue_for_version, deliveries_retry, sending_enqueue_on_commit
 from .sending import SendReport, deliveries_send
 from .subscriptions import (
@@ -18,7 +14,8 @@ from .subscriptions import (
 )
 
 __all__ = [
-    "CommitteeNoticeError",
+    "CommitteePreferenceError",
+    "NoticeError",
     "SendReport",
     "SubscriptionError",
     "committee_preference_set",
@@ -28,6 +25,7 @@ __all__ = [
     "deliveries_retry",
     "deliveries_send",
     "notify_committee",
+    "notify_followers",
     "sending_enqueue_on_commit",
     "subscription_cancel",
     "subscription_confirm",

@@ -11,7 +11,8 @@ from django.test import Client
 
 from notifications.models import CommitteeEvent, CommitteePreference, Delivery, DeliveryStatus
 from notifications.services import (
-    CommitteeNoticeError,
+    CommitteePreferenceError,
+    NoticeError,
     committee_preference_set,
     deliveries_send,
     notify_committee,
@@ -77,7 +78,7 @@ def test_a_member_saves_their_choices_and_sees_them(client, plan, make_user):
 
 
 def test_only_committee_members_may_choose(plan, make_user):
-    with pytest.raises(CommitteeNoticeError):
+    with pytest.raises(CommitteePreferenceError):
         committee_preference_set(plan=plan, user=make_user(), consultations=True, comments=True)
 
 
@@ -135,11 +136,11 @@ def test_deactivated_members_get_nothing(plan, committee):
     ("kwargs", "error"),
     [
         ({"event": "everything"}, ValueError),
-        ({"subject": "  "}, CommitteeNoticeError),
-        ({"subject": "x" * 151}, CommitteeNoticeError),
-        ({"text": "x" * 5001}, CommitteeNoticeError),
-        ({"path": "https://elsewhere.example/"}, CommitteeNoticeError),
-        ({"path": "//elsewhere.example/"}, CommitteeNoticeError),
+        ({"subject": "  "}, NoticeError),
+        ({"subject": "x" * 151}, NoticeError),
+        ({"text": "x" * 5001}, NoticeError),
+        ({"path": "https://elsewhere.example/"}, NoticeError),
+        ({"path": "//elsewhere.example/"}, NoticeError),
     ],
 )
 def test_a_malformed_notice_is_refused_and_queues_nothing(plan, committee, kwargs, error):

@@ -11,7 +11,7 @@ from django.core import mail
 from django.test import Client
 
 from notifications.models import CommitteePreference, Subscription
-from notifications.services import deliveries_send, notify_committee, subscription_request
+from notifications.services import deliveries_send, notify_committee, notify_followers, subscription_request
 from plans.models import Role
 from plans.services import plan_publish
 
@@ -26,7 +26,7 @@ def _https_portal(settings):
 
 
 def one_of_each_kind(plan, make_subscription, make_user) -> None:
-    """Queue a confirmation, a new-version message and a committee notice."""
+    """Queue a confirmation, a new-version message, a committee notice and a follower notice."""
     subscription_request(plan=plan, email="new@example.org")
     make_subscription(plan, "reader@example.org")
     publish_change(plan)
@@ -35,12 +35,13 @@ def one_of_each_kind(plan, make_subscription, make_user) -> None:
     notify_committee(
         plan=plan, event="consultations", subject="A consultation opened", text="Have a look.", path="/plans/x/"
     )
+    notify_followers(plan=plan, subject="A consultation opened", text="Tell us.", path="/plans/x/")
 
 
 def test_every_message_carries_one_click_unsubscribe_headers_that_work(published_plan, make_subscription, make_user):
     one_of_each_kind(published_plan, make_subscription, make_user)
-    assert deliveries_send().sent == 3
-    assert len(mail.outbox) == 3
+    assert deliveries_send().sent == 4
+    assert len(mail.outbox) == 4
     for message in mail.outbox:
         headers = message.extra_headers
         match = re.fullmatch(rf"<({PORTAL}/notifications/unsubscribe/[^/>]+/)>", headers["List-Unsubscribe"])

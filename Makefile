@@ -24,11 +24,15 @@ install: $(STAMP)
 install-dev: $(DEV_STAMP)
 
 # The demo signs in with a password only; production requires MFA for editors and admins.
+# The worker that sends queued emails (django-tasks' db_worker) runs in the background next to
+# the web server, prints each email to this console, and is stopped (gracefully) with it.
 run: export DJANGO_REQUIRE_MFA ?= false
 run: $(STAMP)
 	mkdir -p var
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py db_worker --no-reload --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(DEV_STAMP)

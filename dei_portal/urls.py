@@ -11,5 +11,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("csp-report", csp_report, name="csp_report"),
     path("", include("tracking.urls")),
+    path("", include("notifications.urls")),
     path("", include("plans.urls")),
 ]

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "plans",
     "accounts",
     "tracking",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -172,6 +173,10 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[DEI Plan Portal] "
 # when no request tells (management commands).
 INVITATION_EXPIRY_DAYS = int(env_str("DJANGO_INVITATION_EXPIRY_DAYS", "7"))
 PORTAL_URL = env_str("DJANGO_PORTAL_URL", "http://localhost:8000")
+
+# Background tasks (django-tasks, the backport of Django 6's task framework) in the database: the
+# notification emails wait there until `manage.py db_worker` sends them (make run starts one).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -17,3 +17,8 @@ WHITENOISE_USE_FINDERS = True
 # with client.force_login. tests/accounts turns it on with the `settings` fixture
 # (settings.REQUIRE_MFA = True) to test the requirement itself.
 REQUIRE_MFA = False
+
+# Background tasks run at once, in the test's process, when enqueued (notifications enqueue after
+# commit, so only tests that run on-commit callbacks send mail). Tests of the worker itself switch
+# to the database backend with the `settings` fixture.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -84,6 +84,11 @@ ROUTES: dict[str, str] = {
     "accounts:account_reactivate": ADMIN,
     "accounts:audit_log": ADMIN,
     "accounts:invitation_accept": TOKEN,
+    "notifications:subscribe": PUBLIC,
+    "notifications:confirm": TOKEN,
+    "notifications:unsubscribe": TOKEN,
+    "notifications:manage": SIGNED_IN,
+    "notifications:committee_settings": WORKSPACE,
     "healthz": ANYONE,
     "csp_report": ANYONE,
 }
@@ -101,7 +106,7 @@ POST_ONLY = {
 # Query strings some pages need to show what they show.
 QUERIES: dict[str, str] = {"plans:node_compare": "?from={history_id}&to={history_id}"}
 # Endpoints that browsers or mail clients call without a CSRF token, by design.
-NO_CSRF_TOKEN = {"csp_report", "account_reset_password_from_key"}
+NO_CSRF_TOKEN = {"csp_report", "account_reset_password_from_key", "notifications:unsubscribe"}
 
 ROLES = ["visitor", "collaborator", "editor", "publisher", "admin", "other_editor"]
 PLANS = [Visibility.PUBLIC, Visibility.MEMBERS, "unpublished"]
@@ -165,7 +170,7 @@ def _url(name: str, pattern: URLPattern, route: str, ids: dict[str, object], wor
             values[parameter] = world.users["editor"].pk
         elif parameter == "pk":
             values[parameter] = 1
-        elif parameter == "key":
+        elif parameter in ("key", "token"):
             values[parameter] = "not-a-real-key"
         else:
             return None
@@ -221,7 +226,11 @@ def _check_get(name: str, audience: str, role: str, plan_key: str, response) -> 
         if role == "admin":
             return None if status in (200, 302, 404, 405) else f"admin refused ({status})"
         return None if status in (403, 404) else f"{role} got {status}"
-    return None  # ANYONE, SIGNED_IN, TOKEN: only "no server error" and "no leak" apply
+    if audience == SIGNED_IN:
+        if role == "visitor":
+            return None if _is_sign_in(response) else f"visitor got {status}"
+        return None if status == 200 else f"{role} refused ({status})"
+    return None  # ANYONE, TOKEN: only "no server error" and "no leak" apply
 
 
 @pytest.mark.parametrize("plan_key", PLANS)

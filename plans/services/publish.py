@@ -5,6 +5,9 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from audit.models import AuditAction
+from audit.services import audit_record
+
 from .. import hooks
 from ..models import Plan, PlanVersion
 from ..snapshot import plan_snapshot, snapshot_hash
@@ -24,14 +27,21 @@ def next_version_number(latest: PlanVersion | None, *, major: bool) -> tuple[int
 
 
 def plan_publish(
-    *, plan: Plan, user=None, notes: str, major: bool = False, expected_hash: str | None = None
+    *,
+    plan: Plan,
+    user=None,
+    notes: str,
+    major: bool = False,
+    expected_hash: str | None = None,
+    actor_label: str = "",
 ) -> PlanVersion:
     """Freeze the plan's working draft into a new numbered, immutable version.
 
     The first version is 1.0; later ones bump the minor number, or the major one
     (resetting minor to 0) when `major` is true. Refuses an unchanged or empty draft and,
     with `expected_hash` (the draft's snapshot_hash when the publisher reviewed it), a
-    draft that changed since: nobody publishes text they have not seen.
+    draft that changed since: nobody publishes text they have not seen. The audit log names
+    `user` as the publisher, or `actor_label` (e.g. "command line") when there is none.
     """
     notes = (notes or "").strip()
     if not notes:
@@ -61,6 +71,13 @@ def plan_publish(
             published_by=user if user is not None and user.is_authenticated else None,
             snapshot=snapshot,
             content_hash=content_hash,
+        )
+        audit_record(
+            action=AuditAction.VERSION_PUBLISHED,
+            actor=user,
+            actor_label=actor_label,
+            plan=plan,
+            details={"to": version.number},
         )
         hooks.version_published(version)
     return version

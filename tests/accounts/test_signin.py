@@ -129,7 +129,7 @@ def test_django_admin_refuses_non_staff(client, make_user):
 
 
 def test_editor_with_two_factor_changes_email_with_a_code(client, editor, add_totp, password_sign_in):
-    from accounts.models import AuditAction, AuditLogEntry
+    from audit.models import AuditAction, AuditLogEntry
 
     add_totp(editor)
     client.force_login(editor)
@@ -150,7 +150,7 @@ def test_open_sign_up_does_not_reveal_whether_an_account_exists(db, make_user, s
 
     settings.OPEN_SIGNUP = True
     make_user("known@example.org")
-    data = {"password1": "Blue-heron-42-sings", "password2": "Blue-heron-42-sings"}
+    data = {"name": "Mo Newcomer", "password1": "Blue-heron-42-sings", "password2": "Blue-heron-42-sings"}
     known = Client().post(reverse("account_signup"), {"email": "known@example.org", **data})
     unknown = Client().post(reverse("account_signup"), {"email": "unknown@example.org", **data})
     assert known.status_code == unknown.status_code == HTTPStatus.FOUND

@@ -23,6 +23,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, ReadOnlyPasswordHashField
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -80,11 +81,18 @@ class AccountChangeForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        person = self.instance
+        person = User.objects.get(pk=self.instance.pk)  # as it is now, not as the form has changed it
         deactivating = person.is_active and cleaned.get("is_active") is False
         if deactivating and self.actor is not None and self.actor.pk == person.pk:
             self.add_error("is_active", "You cannot deactivate your own account.")
+        losing_admin = person.is_staff and (cleaned.get("is_staff") is False or deactivating)
+        if losing_admin and person.is_active and not _other_active_admins(person).exists():
+            self.add_error(None, "This is the last active admin: make someone else an admin first.")
         return cleaned
+
+
+def _other_active_admins(person: User):
+    return User.objects.filter(is_active=True).filter(Q(is_staff=True) | Q(is_superuser=True)).exclude(pk=person.pk)
 
 
 if admin.site.is_registered(User):
@@ -134,15 +142,15 @@ class PortalUserAdmin(UserAdmin):
             return
         person = User.objects.get(pk=obj.pk)
         try:
-            if "name" in form.changed_data:
-                account_name_set(user=person, name=obj.name, actor=request.user)
-            if "is_staff" in form.changed_data:
-                (admin_grant if obj.is_staff else admin_remove)(user=person, actor=request.user)
-            if "is_active" in form.changed_data:
-                (account_reactivate if obj.is_active else account_deactivate)(user=person, actor=request.user)
-        except AccountError as error:
-            messages.error(request, str(error))
-            transaction.set_rollback(True)
+            with transaction.atomic():  # all of the change or none of it
+                if "name" in form.changed_data:
+                    account_name_set(user=person, name=obj.name, actor=request.user)
+                if "is_staff" in form.changed_data:
+                    (admin_grant if obj.is_staff else admin_remove)(user=person, actor=request.user)
+                if "is_active" in form.changed_data:
+                    (account_reactivate if obj.is_active else account_deactivate)(user=person, actor=request.user)
+        except AccountError as error:  # what the form checked changed in the meantime
+            messages.error(request, f"Nothing was changed: {error}")
 
     def save_related(self, request, form, formsets, change) -> None:
         """Nothing else to save: the services above wrote the account."""

@@ -65,7 +65,11 @@ def test_your_name_page_sets_the_name_and_is_audited(client, make_user):
     person.refresh_from_db()
     assert person.name == "New Name"
     (entry,) = entries(AuditAction.NAME_CHANGED)
-    assert (entry.actor_id, entry.subject_id, entry.details) == (person.pk, person.pk, {"from": "Old Name", "to": "New Name"})
+    assert (entry.actor_id, entry.subject_id, entry.details) == (
+        person.pk,
+        person.pk,
+        {"from": "Old Name", "to": "New Name"},
+    )
 
 
 @pytest.mark.parametrize("name", ["", "   ", "x" * 151])
@@ -123,7 +127,9 @@ def test_the_admin_refuses_a_second_account_for_an_address(admin_client, make_us
 def _change(admin_client, person, **data):
     fields = {"name": person.name, "is_active": "on" if person.is_active else "", "is_staff": ""}
     fields.update(data)
-    return admin_client.post(reverse("admin:accounts_user_change", args=[person.pk]), {k: v for k, v in fields.items() if v})
+    return admin_client.post(
+        reverse("admin:accounts_user_change", args=[person.pk]), {k: v for k, v in fields.items() if v}
+    )
 
 
 def test_changes_in_the_admin_go_through_the_services(admin_client, admin_user, make_user):

@@ -4,8 +4,10 @@ who must use two-factor authentication cannot switch it off, and set it up strai
 
 from __future__ import annotations
 
+import ipaddress
 import time
 
+from allauth import app_settings as allauth_settings
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.authentication import get_authentication_records
@@ -37,7 +39,18 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def _address_and_account(self, request, credentials: dict) -> str:
         login = str(credentials.get("email") or credentials.get("username") or "").strip().lower()
-        return f"{self.get_client_ip(request)}|{login}"
+        return f"{self._address(request)}|{login}"
+
+    def _address(self, request) -> str:
+        """The client's address as allauth's own limits count it: an IPv6 address by its network prefix."""
+        address = self.get_client_ip(request)
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return address
+        if ip.version == 6:
+            return str(ipaddress.ip_network(f"{ip}/{allauth_settings.RATE_LIMIT_IPV6_PREFIX}", strict=False)[0])
+        return str(ip)
 
     def pre_authenticate(self, request, **credentials) -> None:
         # Checked (not counted) before allauth's own limits, so a refused try costs the account nothing.

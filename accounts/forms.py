@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth import password_validation
 
 from plans.models import Plan, Role
 
@@ -96,7 +96,7 @@ class NewAccountForm(NameForm):
         if first and second and first != second:
             self.add_error("password2", "The two passwords differ. Type the same password twice.")
         elif first:
-            user = get_user_model()(email=self.email, name=cleaned.get("name", ""))
+            user = User(email=self.email, name=cleaned.get("name", ""))
             try:
                 password_validation.validate_password(first, user=user)
             except forms.ValidationError as error:

@@ -279,3 +279,10 @@ def test_a_refused_try_costs_the_account_nothing(colleague):
     for n in range(9):
         _sign_in(colleague.email, WRONG, f"192.0.2.{n + 1}")  # 5 + 9 = 14 counted failures
     assert _sign_in(colleague.email, RIGHT, HOME_ADDRESS) == (True, False)
+
+
+def test_an_ipv6_network_counts_as_one_address(colleague):
+    for n in range(5):  # five addresses of one /64 network, as allauth's own limits see them
+        _sign_in(colleague.email, WRONG, f"2001:db8:1:2::{n + 1}")
+    assert _sign_in(colleague.email, RIGHT, "2001:db8:1:2::99") == (False, True)
+    assert _sign_in(colleague.email, RIGHT, "2001:db8:9:9::1") == (True, False)

@@ -4,7 +4,7 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "accounts"
-    verbose_name = "Accounts, invitations and audit log"
+    verbose_name = "Accounts, roles and invitations"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401  (connects the audit log to account and role changes)
+        from . import receivers  # noqa: F401  (audits what people do through allauth's own pages)

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
-from allauth.account import app_settings as account_settings
-from allauth.account.internal.flows.login import get_authentication_records, record_authentication
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
@@ -48,24 +45,14 @@ def _is_allowed(request: HttpRequest) -> bool:
     return not match.namespace and (match.url_name or "").startswith(ALLOWED_URL_PREFIXES)
 
 
-def _fresh_sign_in_counts_for_set_up(request: HttpRequest) -> None:
-    """Someone sent to two-factor set-up minutes after typing their password is not asked for it
-    again: allauth asks before set-up unless the session holds a recent *re*-authentication, and a
-    sign-in does not count as one. Only as recent as allauth's own re-authentication window."""
-    records = get_authentication_records(request, request.user)
-    if not records or records[-1].get("reauthenticated"):
-        return
-    last = records[-1]
-    if last.get("method") == "password" and time.time() - last.get("at", 0) < account_settings.REAUTHENTICATION_TIMEOUT:
-        record_authentication(request, request.user, method="password", reauthenticated=True)
-
-
 class RequireMFAMiddleware:
     """Until an account that needs two-factor authentication has an authenticator app set up,
     every page but the set-up pages, sign-out and static files redirects to the set-up page.
 
     Off when settings.REQUIRE_MFA is false (DJANGO_REQUIRE_MFA=false, for local demos and the
-    test settings). Place it after AuthenticationMiddleware and MessageMiddleware.
+    test settings). Place it after AuthenticationMiddleware and MessageMiddleware. Someone who
+    signed in with their password minutes ago is not asked for it again before set-up
+    (AccountAdapter.is_reauthentication_required).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -89,7 +76,6 @@ class RequireMFAMiddleware:
             if request.method == "GET" and not request.headers.get("HX-Request"):
                 # (an htmx request asks for a fragment, not a page worth going back to)
                 request.session[MFA_NEXT_SESSION_KEY] = request.get_full_path()
-            _fresh_sign_in_counts_for_set_up(request)
             url = reverse("mfa_activate_totp")
             if request.headers.get("HX-Request"):
                 # htmx would swap the set-up page into a fragment; make it load the whole page.

@@ -1,4 +1,4 @@
-"""Invitations to join a plan, and the audit log of every account and role change."""
+"""The portal's accounts (sign-in by email, a display name) and invitations to join a plan."""
 
 from __future__ import annotations
 
@@ -6,9 +6,97 @@ import hashlib
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
+
+# What the portal calls someone who has not given a name (it never falls back to the email).
+NAMELESS = "Someone"
+
+
+class UserManager(BaseUserManager):
+    """Django's own entry points (tests, `createsuperuser`). The portal's code creates accounts
+    through accounts.services, which also verify the address and write the audit log."""
+
+    use_in_migrations = True
+
+    def get_by_natural_key(self, email: str) -> User:
+        return self.get(email__iexact=email)
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> User:
+        if not email:
+            raise ValueError("An account needs an email address.")
+        user = self.model(email=email.strip(), **fields)
+        if password is None:
+            user.set_unusable_password()
+        else:
+            user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> User:
+        fields.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person's account: they sign in with their email address and are shown by their name.
+
+    The email is unique whatever its case. The name is how the portal names the person
+    everywhere; public pages never show the email.
+    """
+
+    email = models.EmailField("email address", unique=True, help_text="Used to sign in; never shown to the public.")
+    name = models.CharField(
+        "name",
+        max_length=150,
+        help_text="How the portal names you to others, e.g. on the versions you publish.",
+    )
+    is_staff = models.BooleanField(
+        "admin",
+        default=False,
+        help_text="Admins manage accounts, roles and plans (the People pages and the Django admin).",
+    )
+    is_active = models.BooleanField(
+        "active",
+        default=True,
+        help_text="A deactivated account cannot sign in; what it did stays attributed to it.",
+    )
+    date_joined = models.DateTimeField("joined", default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["name"]
+
+    class Meta:
+        verbose_name = "account"
+        verbose_name_plural = "accounts"
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="user_email_unique_whatever_the_case",
+                violation_error_message="An account with this email address already exists.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The person's name as the portal shows it; never their email address."""
+        return (self.name or "").strip() or NAMELESS
+
+    def get_full_name(self) -> str:
+        return self.display_name
+
+    def get_short_name(self) -> str:
+        return self.display_name
 
 
 class InvitationRole(models.TextChoices):
@@ -74,75 +162,3 @@ class Invitation(models.Model):
     @staticmethod
     def default_expiry() -> timedelta:
         return timedelta(days=settings.INVITATION_EXPIRY_DAYS)
-
-
-class AuditAction(models.TextChoices):
-    ACCOUNT_CREATED = "account_created", "Account created"
-    ACCOUNT_DEACTIVATED = "account_deactivated", "Account deactivated"
-    ACCOUNT_REACTIVATED = "account_reactivated", "Account reactivated"
-    ADMIN_GRANTED = "admin_granted", "Made an admin"
-    ADMIN_REMOVED = "admin_removed", "No longer an admin"
-    EMAIL_CHANGED = "email_changed", "Email address changed"
-    PASSWORD_CHANGED = "password_changed", "Password changed"
-    PASSWORD_RESET = "password_reset", "Password reset by email"
-    MFA_ADDED = "mfa_added", "Two-factor authentication added"
-    MFA_REMOVED = "mfa_removed", "Two-factor authentication removed"
-    RECOVERY_CODES_RESET = "recovery_codes_reset", "Recovery codes replaced"
-    INVITATION_SENT = "invitation_sent", "Invitation sent"
-    INVITATION_ACCEPTED = "invitation_accepted", "Invitation accepted"
-    INVITATION_REVOKED = "invitation_revoked", "Invitation withdrawn"
-    ROLE_GRANTED = "role_granted", "Role given"
-    ROLE_CHANGED = "role_changed", "Role changed"
-    ROLE_REMOVED = "role_removed", "Role removed"
-
-
-class AuditLogImmutableError(Exception):
-    """Raised on any attempt to change or delete an audit log entry."""
-
-
-class AuditLogEntry(models.Model):
-    """Who did what to whom, and when. Append-only.
-
-    People and plans are kept as ids plus the email/slug they had at the time, not as foreign
-    keys: an entry must outlive (and never block) the deletion of the account or plan it names.
-    """
-
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    action = models.CharField(max_length=24, choices=AuditAction.choices)
-    actor_id = models.BigIntegerField(null=True, blank=True, help_text="Who did it; empty for the system.")
-    actor_email = models.CharField(max_length=254, blank=True)
-    subject_id = models.BigIntegerField(null=True, blank=True, db_index=True, help_text="Whose account it concerns.")
-    subject_email = models.CharField(max_length=254, blank=True)
-    plan_slug = models.CharField(max_length=50, blank=True, db_index=True)
-    details = models.JSONField(default=dict, blank=True, help_text="What changed, e.g. the old and new role.")
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = "audit log entry"
-        verbose_name_plural = "audit log"
-
-    def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_email or 'system'}: {self.summary}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            raise AuditLogImmutableError("An audit log entry cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AuditLogImmutableError("An audit log entry cannot be deleted.")
-
-    @property
-    def summary(self) -> str:
-        """The entry in plain words, e.g. 'Role changed: editor → publisher on us-cms-dei'."""
-        text = self.get_action_display()
-        old, new = self.details.get("from"), self.details.get("to")
-        if old and new:
-            text += f": {old} → {new}"
-        elif new:
-            text += f": {new}"
-        elif old:
-            text += f": was {old}"
-        if self.plan_slug:
-            text += f" on {self.plan_slug}"
-        return text

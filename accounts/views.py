@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from allauth.account.internal.flows.login import record_authentication
 from allauth.account.utils import perform_login
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -20,16 +20,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from audit.models import AuditLogEntry
 from plans.models import Plan, PlanRole, Role
 
-from .forms import InvitationForm, NewAccountForm, RoleForm, SearchForm
-from .models import AuditLogEntry, Invitation, InvitationRole
+from .adapter import password_chosen
+from .forms import InvitationForm, NameForm, NewAccountForm, RoleForm, SearchForm
+from .models import Invitation, InvitationRole
 from .permissions import can_manage_people
 from .services import (
     AccountError,
     InvitationError,
     account_deactivate,
     account_for_email,
+    account_name_set,
     account_reactivate,
     invitation_accept,
     invitation_accept_new_account,
@@ -37,7 +40,7 @@ from .services import (
     invitation_create,
     invitation_find,
     invitation_revoke,
-    plan_role_set,
+    role_set,
     user_has_email,
 )
 
@@ -101,7 +104,7 @@ def plan_people(request: HttpRequest, slug: str) -> HttpResponse:
 
 @admin_required
 @require_POST
-def role_set(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
+def role_set_view(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     plan = get_object_or_404(Plan, slug=slug)
     person = get_object_or_404(User, pk=user_id)
     form = RoleForm(request.POST)
@@ -109,11 +112,12 @@ def role_set(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
         messages.error(request, "Choose editor, publisher or no role.")
         return redirect("accounts:plan_people", slug=plan.slug)
     role = form.cleaned_data["role"]
-    plan_role_set(plan=plan, user=person, role=role, by=request.user)
+    role_set(plan=plan, user=person, role=role, actor=request.user)
     if role is None:
-        messages.success(request, f"{person.email} no longer has a role on {plan}.")
+        messages.success(request, f"{person.display_name} ({person.email}) no longer has a role on {plan}.")
     else:
-        messages.success(request, f"{person.email} is now {Role(role).label.split(' (')[0].lower()} of {plan}.")
+        role_name = Role(role).label.split(" (")[0].lower()
+        messages.success(request, f"{person.display_name} ({person.email}) is now {role_name} of {plan}.")
     return redirect("accounts:plan_people", slug=plan.slug)
 
 
@@ -149,7 +153,7 @@ def invite(request: HttpRequest) -> HttpResponse:
 def invitation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = get_object_or_404(Invitation.objects.select_related("plan"), pk=pk)
     try:
-        invitation_revoke(invitation=invitation, by=request.user)
+        invitation_revoke(invitation=invitation, actor=request.user)
     except InvitationError as error:
         messages.error(request, str(error))
     else:
@@ -168,8 +172,8 @@ def account_list(request: HttpRequest) -> HttpResponse:
         .prefetch_related(Prefetch("plan_roles", queryset=PlanRole.objects.select_related("plan")))
         .order_by("email")
     )
-    if search.is_valid() and search.cleaned_data["q"]:
-        accounts = accounts.filter(email__icontains=search.cleaned_data["q"])
+    if search.is_valid() and (q := search.cleaned_data["q"]):
+        accounts = accounts.filter(Q(email__icontains=q) | Q(name__icontains=q))
     page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "accounts/account_list.html", {"page": page, "search": search})
 
@@ -179,11 +183,11 @@ def account_list(request: HttpRequest) -> HttpResponse:
 def account_deactivate_view(request: HttpRequest, user_id: int) -> HttpResponse:
     person = get_object_or_404(User, pk=user_id)
     try:
-        account_deactivate(user=person, by=request.user)
+        account_deactivate(user=person, actor=request.user)
     except AccountError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"{person.email} is deactivated and signed out everywhere.")
+        messages.success(request, f"{person.display_name} ({person.email}) is deactivated and signed out everywhere.")
     return redirect("accounts:account_list")
 
 
@@ -191,18 +195,18 @@ def account_deactivate_view(request: HttpRequest, user_id: int) -> HttpResponse:
 @require_POST
 def account_reactivate_view(request: HttpRequest, user_id: int) -> HttpResponse:
     person = get_object_or_404(User, pk=user_id)
-    account_reactivate(user=person, by=request.user)
-    messages.success(request, f"{person.email} can sign in again.")
+    account_reactivate(user=person, actor=request.user)
+    messages.success(request, f"{person.display_name} ({person.email}) can sign in again.")
     return redirect("accounts:account_list")
 
 
 @admin_required
 def audit_log(request: HttpRequest) -> HttpResponse:
-    """Who did what to whom and when, newest first; searchable by email or plan."""
+    """Who did what to whom and when, newest first; searchable by name, email or plan."""
     search = SearchForm(request.GET or None)
     entries = AuditLogEntry.objects.all()
     if search.is_valid() and (q := search.cleaned_data["q"]):
-        entries = entries.filter(Q(actor_email__icontains=q) | Q(subject_email__icontains=q) | Q(plan_slug=q))
+        entries = entries.for_person(q)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "accounts/audit_log.html", {"page": page, "search": search})
 
@@ -257,18 +261,35 @@ def invitation_accept_view(request: HttpRequest, key: str) -> HttpResponse:
     form = NewAccountForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
         try:
-            user = invitation_accept_new_account(invitation=invitation, password=form.cleaned_data["password1"])
+            user = invitation_accept_new_account(
+                invitation=invitation, name=form.cleaned_data["name"], password=form.cleaned_data["password1"]
+            )
         except InvitationError as error:
             return _invalid(request, str(error), 410)
         messages.success(request, f"Your account is ready. Welcome to {invitation.plan}.")
-        # Choosing the password is a fresh proof of it: allauth need not ask for it again before
-        # the two-factor set-up that comes next.
-        record_authentication(request, user, method="password", email=invitation.email, reauthenticated=True)
-        return perform_login(
+        response = perform_login(
             request,
             user,
             email_verification=settings.ACCOUNT_EMAIL_VERIFICATION,
             redirect_url=_after_accept_url(invitation),
             email=invitation.email,
         )
+        # Choosing the password is a fresh proof of it: allauth need not ask for it again before
+        # the two-factor set-up that comes next.
+        password_chosen(request, user)
+        return response
     return render(request, "accounts/invitation_new_account.html", {**context, "form": form})
+
+
+# The person's own account ------------------------------------------------------------------------
+
+
+@login_required
+def name_edit(request: HttpRequest) -> HttpResponse:
+    """ "Your name": how the portal names the signed-in person to others."""
+    form = NameForm(request.POST or None, initial={"name": request.user.name})
+    if request.method == "POST" and form.is_valid():
+        if account_name_set(user=request.user, name=form.cleaned_data["name"], actor=request.user):
+            messages.success(request, f"The portal now names you {request.user.display_name}.")
+        return redirect("accounts:name")
+    return render(request, "accounts/name.html", {"form": form})

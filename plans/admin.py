@@ -1,4 +1,4 @@
-"""Django admin for plans: admins manage plans and roles.
+"""Django admin for plans: admins manage plans (roles are managed in the accounts admin).
 
 The plan's content (sections, references) is edited in the committee workspace only,
 where every save is checked against the revision it was based on; the admin shows it
@@ -13,9 +13,20 @@ from .models import Node, Plan, PlanRole, PlanVersion, Reference
 
 
 class PlanRoleInline(admin.TabularInline):
+    """The plan's editors and publishers, to look at. Roles are given and removed through the
+    accounts app's services (its Plan roles admin and the People pages), which audit each change."""
+
     model = PlanRole
     extra = 0
-    autocomplete_fields = ["user"]
+    fields = ["user", "role", "granted_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Plan)
@@ -59,13 +70,6 @@ class ReferenceAdmin(ReadOnlyContentAdmin):
     list_display = ["label", "plan", "text", "url"]
     list_filter = ["plan"]
     search_fields = ["label", "text"]
-
-
-@admin.register(PlanRole)
-class PlanRoleAdmin(SimpleHistoryAdmin):
-    list_display = ["user", "plan", "role", "granted_at"]
-    list_filter = ["plan", "role"]
-    autocomplete_fields = ["user"]
 
 
 @admin.register(PlanVersion)

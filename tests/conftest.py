@@ -17,12 +17,21 @@ _counter = itertools.count(1)
 
 @pytest.fixture
 def make_user(db) -> Callable[..., object]:
-    """Create a user with a verified email, optionally with a role on a plan."""
+    """Create a user with a name and a verified email, optionally with a role on a plan.
 
-    def make(email: str | None = None, *, plan: Plan | None = None, role: str | None = None, **extra):
-        email = email or f"person{next(_counter)}@example.org"
+    Set up directly, without the account services, so that tests start with an empty audit log.
+    """
+
+    def make(
+        email: str | None = None, *, name: str | None = None, plan: Plan | None = None, role: str | None = None, **extra
+    ):
+        number = next(_counter)
+        email = email or f"person{number}@example.org"
         user = get_user_model().objects.create_user(
-            username=email, email=email, password=extra.pop("password", "a-long-test-password"), **extra
+            email=email,
+            name=name if name is not None else f"Person {number}",
+            password=extra.pop("password", "a-long-test-password"),
+            **extra,
         )
         EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
         if plan is not None and role is not None:

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    "audit",
     "plans",
     "accounts",
     "tracking",
@@ -121,6 +122,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTH_USER_MODEL = "accounts.User"  # sign-in by email, a display name; no username
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
@@ -142,9 +144,13 @@ STORAGES = {
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 
-# django-allauth: sign in by email; sign-up is closed unless DJANGO_OPEN_SIGNUP is set.
+# django-allauth: sign in by email (the user model has no username); sign-up is closed unless
+# DJANGO_OPEN_SIGNUP is set, and asks for the person's name ("name" is not one of allauth's own
+# sign-up fields: accounts.forms.SignupForm adds it, this list places it first).
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FIELDS = ["name*", "email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
@@ -162,11 +168,27 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # DJANGO_REQUIRE_MFA=false turns the requirement off, for local demos only; the test settings
 # turn it off too, and the tests of the requirement turn it back on with the `settings` fixture.
 REQUIRE_MFA = env_bool("DJANGO_REQUIRE_MFA", True)
-# allauth's rate limits are on with their defaults (failed sign-ins: 10 a minute per address and
-# 5 in 5 minutes per account; password resets, sign-ups, email changes...). They count per client
-# IP: behind a reverse proxy set DJANGO_TRUSTED_PROXY_COUNT to the number of proxies in front of
-# the portal (ALLAUTH_TRUSTED_PROXY_COUNT, read from X-Forwarded-For), or every visitor shares the
-# proxy's address and one person's failures lock everyone out.
+# Rate limits: allauth's defaults (password resets, sign-ups, email changes...), except failed
+# sign-ins, which are counted three ways (each count refuses further tries while it is full):
+# - per address (client IP), over all accounts: 10 a minute. It slows password spraying from one
+#   address; whoever trips it holds that whole address up for a minute after their last failure.
+# - per address and account (ours, accounts.adapter): 5 in 5 minutes. Failures from one address
+#   at one account hold up only that address's tries at that account, not the account everywhere.
+# - per account, from every address together: 15 in 5 minutes, the ceiling on guessing one
+#   account's password from many addresses.
+# The trade-off: an attacker at an address a colleague shares can no longer lock the colleague's
+# account for everyone (one address stays below the per-account ceiling); at worst they hold up
+# the colleague's tries from that same address, for a minute (per address) or five (their
+# account). The price: a guesser with three or more addresses gets 15 tries per account every
+# 5 minutes instead of allauth's default 5. Two-factor authentication, required of everyone who
+# can change anything, is what stops such a guesser.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,15/5m/key",
+    "login_failed_from_address": "5/5m/key",
+}
+# They count per client IP: behind a reverse proxy set DJANGO_TRUSTED_PROXY_COUNT to the number of
+# proxies in front of the portal (ALLAUTH_TRUSTED_PROXY_COUNT, read from X-Forwarded-For), or every
+# visitor shares the proxy's address and one person's failures lock everyone out.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(env_str("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[DEI Plan Portal] "
 # Invitations (accounts app): how long a link works, and the address links in emails point to

@@ -1,35 +1,18 @@
-"""The demo plan's content, written in our own words: accounts, sections, references, notes.
+"""The demo plan's content, written in our own words: sections, references, notes.
 
-Plain data and the small builders that shape it; `plans.demo.demo_load` writes it to the database.
+Plain data and the small builders that shape it; `plans.demo.demo_plan_load` writes it to the
+database. The demo accounts belong to the accounts app (accounts/demo.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ..models import ActionStatus, Direction, NodeKind, Role, Visibility
+from ..models import ActionStatus, Direction, NodeKind, Visibility
 
 DEMO_SLUG = "demo-plan"
-DEFAULT_DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 — a published demo password, by design
-
-
-@dataclass(frozen=True)
-class DemoAccount:
-    email: str
-    description: str
-    role: str | None = None
-    is_admin: bool = False
-
-
-DEMO_ACCOUNTS = (
-    DemoAccount("admin@example.org", "site admin", is_admin=True),
-    DemoAccount("editor@example.org", "committee member, editor of the demo plan", role=Role.EDITOR),
-    DemoAccount("publisher@example.org", "committee chair, publisher of the demo plan", role=Role.PUBLISHER),
-    DemoAccount("reader@example.org", "collaborator without a role"),
-)
 
 DEMO_PLAN = {
     "slug": DEMO_SLUG,

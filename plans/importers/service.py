@@ -8,6 +8,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import IntegrityError, transaction
 
+from audit.models import AuditAction
+from audit.services import audit_record
+
 from ..models import Node, Plan, Reference, Visibility
 from ..services.nodes import set_history
 from .base import NO_HEADINGS, ParsedPlan, ParsedSection, PlanImportError, decode_source
@@ -102,13 +105,15 @@ def plan_import(
     title: str | None = None,
     visibility: str = Visibility.PUBLIC,
     user=None,
+    actor_label: str = "",
 ) -> Plan:
     """Create a plan and its working draft (sections and references) from a plan file.
 
     The title is `title` if given, else the document's own (a JSON export's
     plan title, a Markdown title heading, the text before the first heading),
     else the slug in words. All or nothing: on PlanImportError nothing is created.
-    History records of the new rows name `user`, when given.
+    History records of the new rows name `user`, when given; so does the audit log entry
+    (or `actor_label`, e.g. "command line").
     """
     slug = (slug or "").strip()
     try:
@@ -123,8 +128,15 @@ def plan_import(
             if Plan.objects.filter(slug=slug).exists():
                 raise PlanImportError(f"A plan with the slug {slug!r} already exists; choose another slug.")
             plan = Plan.objects.create(slug=slug, title=title, description=parsed.description, visibility=visibility)
-            _create_sections(plan, parsed.sections, None, user)
+            sections = _create_sections(plan, parsed.sections, None, user)
             _create_references(plan, parsed, user)
+            audit_record(
+                action=AuditAction.PLAN_IMPORTED,
+                actor=user,
+                actor_label=actor_label,
+                plan=plan,
+                details={"to": f"{sections} sections, {len(parsed.references)} references"},
+            )
     except IntegrityError as error:
         if Plan.objects.filter(slug=slug).exists():
             # Another import took the slug between the check and the insert.

@@ -7,6 +7,9 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from audit.models import AuditAction
+from audit.services import audit_record
+
 from .. import hooks
 from ..models import Plan, PlanVersion
 from ..snapshot import iter_sections, plan_snapshot, snapshot_hash
@@ -28,17 +31,26 @@ def next_version_number(latest: PlanVersion | None, *, major: bool) -> tuple[int
 
 
 def plan_publish(
-    *, plan: Plan, user=None, notes: str, major: bool = False, expected_hash: str | None = None
+    *,
+    plan: Plan,
+    user=None,
+    notes: str,
+    major: bool = False,
+    expected_hash: str | None = None,
+    actor_label: str = "",
 ) -> PlanVersion:
     """Freeze the plan's working draft into a new numbered, immutable version.
 
     The first version is 1.0; later ones bump the minor number, or the major one
     (resetting minor to 0) when `major` is true. Refuses an unchanged or empty draft and,
     with `expected_hash` (the draft's snapshot_hash when the publisher reviewed it), a
-    draft that changed since: nobody publishes text they have not seen.
+    draft that changed since: nobody publishes text they have not seen. The audit log names
+    `user` as the publisher, or `actor_label` (e.g. "command line") when there is none.
     """
     try:
-        version = _publish(plan=plan, user=user, notes=notes, major=major, expected_hash=expected_hash)
+        version = _publish(
+            plan=plan, user=user, notes=notes, major=major, expected_hash=expected_hash, actor_label=actor_label
+        )
     except PublishError as error:
         logger.info("Publishing %r refused: %s", plan.slug, error)
         raise
@@ -47,12 +59,12 @@ def plan_publish(
         plan.slug,
         version.number,
         sum(1 for _ in iter_sections(version.snapshot["sections"])),
-        f"user #{user.pk}" if getattr(user, "pk", None) else "the command line",
+        f"user #{user.pk}" if getattr(user, "pk", None) else (actor_label or "no account"),
     )
     return version
 
 
-def _publish(*, plan: Plan, user, notes: str, major: bool, expected_hash: str | None) -> PlanVersion:
+def _publish(*, plan: Plan, user, notes: str, major: bool, expected_hash: str | None, actor_label: str) -> PlanVersion:
     notes = (notes or "").strip()
     if not notes:
         raise PublishError("Write release notes that say what changed in this version.")
@@ -81,6 +93,13 @@ def _publish(*, plan: Plan, user, notes: str, major: bool, expected_hash: str | 
             published_by=user if user is not None and user.is_authenticated else None,
             snapshot=snapshot,
             content_hash=content_hash,
+        )
+        audit_record(
+            action=AuditAction.VERSION_PUBLISHED,
+            actor=user,
+            actor_label=actor_label,
+            plan=plan,
+            details={"to": version.number},
         )
         hooks.version_published(version)
     return version

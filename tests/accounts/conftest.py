@@ -1,21 +1,49 @@
-"""Fixtures for the accounts tests: admins, the MFA requirement switched on, TOTP codes."""
+"""Fixtures for the accounts tests: admins, the MFA requirement switched on, TOTP codes.
+
+Authenticator apps are played here from the RFC (6238 over 4226), with allauth's public API only:
+the secret is stored the way allauth's adapter encrypts it, and codes are computed with hmac.
+"""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import secrets
+import struct
+import time
 from collections.abc import Callable
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import encrypt
 from django.core.cache import cache
 
 from plans.models import Role
 
+TOTP_PERIOD = 30
+TOTP_DIGITS = 6
 
-def totp_code(secret: str, *, step: int = 0) -> str:
-    """The code an authenticator app shows now for this secret (RFC 6238, 30-second steps)."""
-    import time
 
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30 + step))
+def totp_secret() -> str:
+    """A new random secret, base32 as authenticator apps read it."""
+    return base64.b32encode(secrets.token_bytes(20)).decode()
+
+
+def totp_code(secret: str, *, step: int = 0, at: float | None = None) -> str:
+    """The code an authenticator app shows for this secret now (or at `at`), RFC 6238 with SHA-1."""
+    counter = int(time.time() if at is None else at) // TOTP_PERIOD + step
+    digest = hmac.new(base64.b32decode(secret, casefold=True), struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 10**TOTP_DIGITS:0{TOTP_DIGITS}d}"
+
+
+def give_totp(user, secret: str | None = None) -> str:
+    """Store an authenticator app for `user` as allauth does; returns its secret."""
+    secret = secret or totp_secret()
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(secret)})
+    return secret
 
 
 @pytest.fixture(autouse=True)
@@ -37,12 +65,7 @@ def require_mfa(settings):
 def add_totp() -> Callable[..., str]:
     """Give a user an authenticator app; returns its secret."""
 
-    def add(user) -> str:
-        secret = generate_totp_secret()
-        TOTP.activate(user, secret)
-        return secret
-
-    return add
+    return give_totp
 
 
 @pytest.fixture
@@ -92,3 +115,21 @@ def reauthenticate():
         return response
 
     return confirm
+
+
+@pytest.fixture
+def set_up_two_factor(reauthenticate):
+    """Set up an authenticator app through allauth's own pages, as a person does: returns the
+    secret and the recovery codes allauth made with it."""
+    from django.urls import reverse
+
+    def set_up(client, user) -> tuple[str, list[str]]:
+        client.force_login(user)
+        reauthenticate(client)
+        secret = client.get(reverse("mfa_activate_totp")).context["form"].secret
+        response = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
+        assert response.status_code == 302, response.content
+        codes = client.get(reverse("mfa_view_recovery_codes")).context["unused_codes"]
+        return secret, list(codes)
+
+    return set_up

@@ -109,6 +109,6 @@ def test_when_the_mail_server_is_down_the_invitation_is_not_kept_and_the_admin_i
     assert response.status_code == HTTPStatus.OK
     assert "could not be sent" in str(response.context["form"].errors["email"])
     assert not Invitation.objects.exists()
-    from accounts.models import AuditAction, AuditLogEntry
+    from audit.models import AuditAction, AuditLogEntry
 
     assert not AuditLogEntry.objects.filter(action=AuditAction.INVITATION_SENT).exists()

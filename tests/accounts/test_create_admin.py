@@ -7,7 +7,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from accounts.models import AuditAction, AuditLogEntry
+from audit.models import AuditAction, AuditLogEntry
 
 User = get_user_model()
 

@@ -13,12 +13,14 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AuditAction, AuditLogEntry, Invitation, InvitationRole
+from accounts.models import Invitation, InvitationRole
 from accounts.services import InvitationError, invitation_accept, invitation_create, invitation_url
+from audit.models import AuditAction, AuditLogEntry
 from plans.models import PlanRole, Role
 
 User = get_user_model()
 NEW_PASSWORD = "Blue-heron-42-sings"
+NEW_ACCOUNT = {"name": "Nia Newcomer", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
 
 
 @pytest.fixture
@@ -68,12 +70,13 @@ def test_new_person_sets_a_password_and_gets_the_role(client, invite, plan):
     assert response.status_code == HTTPStatus.OK
     assert b"Choose a password" in response.content
 
-    response = client.post(path_of(invitation), {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    response = client.post(path_of(invitation), NEW_ACCOUNT)
 
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"] == f"/plans/{plan.slug}/edit/"
     user = User.objects.get(email="newcomer@example.org")
     assert user.check_password(NEW_PASSWORD)
+    assert user.name == "Nia Newcomer"
     assert EmailAddress.objects.filter(user=user, email="newcomer@example.org", verified=True, primary=True).exists()
     assert PlanRole.objects.get(plan=plan, user=user).role == Role.EDITOR
     assert int(client.session["_auth_user_id"]) == user.pk
@@ -93,7 +96,7 @@ def test_the_link_in_the_email_works(client, invite):
 
 def test_weak_password_is_refused_and_nothing_is_created(client, invite):
     invitation = invite()
-    response = client.post(path_of(invitation), {"password1": "password", "password2": "password"})
+    response = client.post(path_of(invitation), {"name": "Nia", "password1": "password", "password2": "password"})
     assert response.status_code == HTTPStatus.OK
     assert b"too common" in response.content
     assert not User.objects.filter(email="newcomer@example.org").exists()
@@ -101,19 +104,21 @@ def test_weak_password_is_refused_and_nothing_is_created(client, invite):
 
 def test_different_passwords_are_refused(client, invite):
     invitation = invite()
-    response = client.post(path_of(invitation), {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD + "x"})
+    response = client.post(
+        path_of(invitation), {"name": "Nia", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD + "x"}
+    )
     assert response.status_code == HTTPStatus.OK
     assert not User.objects.filter(email="newcomer@example.org").exists()
 
 
 def test_a_link_works_only_once(client, invite):
     invitation = invite()
-    client.post(path_of(invitation), {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    client.post(path_of(invitation), NEW_ACCOUNT)
     client.logout()
     response = client.get(path_of(invitation))
     assert response.status_code == HTTPStatus.GONE
     assert b"already been used" in response.content
-    response = client.post(path_of(invitation), {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    response = client.post(path_of(invitation), NEW_ACCOUNT)
     assert response.status_code == HTTPStatus.GONE
     assert User.objects.filter(email="newcomer@example.org").count() == 1
 
@@ -137,7 +142,7 @@ def test_expired_link_shows_a_clear_page_and_creates_nothing(client, invite):
     response = client.get(path_of(invitation))
     assert response.status_code == HTTPStatus.GONE
     assert b"expired" in response.content
-    response = client.post(path_of(invitation), {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    response = client.post(path_of(invitation), NEW_ACCOUNT)
     assert response.status_code == HTTPStatus.GONE
     assert not User.objects.filter(email="newcomer@example.org").exists()
 
@@ -174,7 +179,7 @@ def test_existing_account_must_sign_in_first(client, invite, make_user):
     assert b"Sign in to accept" in response.content
     assert f"next={path_of(invitation)}".encode() in response.content
     # No account is created and no password can be set through the link.
-    client.post(path_of(invitation), {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    client.post(path_of(invitation), NEW_ACCOUNT)
     assert User.objects.filter(email="newcomer@example.org").count() == 1
     assert not User.objects.get(email="newcomer@example.org").check_password(NEW_PASSWORD)
 
@@ -204,28 +209,28 @@ def test_mismatched_email_is_refused_and_nothing_changes(client, invite, make_us
 
 def test_collaborator_invitation_gives_an_account_without_a_plan_role(client, invite, plan):
     invitation = invite(role=InvitationRole.COLLABORATOR)
-    response = client.post(path_of(invitation), {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    response = client.post(path_of(invitation), NEW_ACCOUNT)
     assert response.status_code == HTTPStatus.FOUND
     user = User.objects.get(email="newcomer@example.org")
     assert not PlanRole.objects.filter(user=user).exists()
 
 
 def test_accepting_never_lowers_a_role(invite, make_user, plan, admin_user):
-    from accounts.services import plan_role_set
+    from accounts.services import role_set
 
     chair = make_user("chair@example.org")
     invitation = invite(email="chair@example.org", role=InvitationRole.EDITOR)
-    plan_role_set(plan=plan, user=chair, role=Role.PUBLISHER, by=admin_user)  # promoted meanwhile
+    role_set(plan=plan, user=chair, role=Role.PUBLISHER, actor=admin_user)  # promoted meanwhile
     invitation_accept(invitation=invitation, user=chair)
     assert PlanRole.objects.get(plan=plan, user=chair).role == Role.PUBLISHER
 
 
 def test_invitation_events_are_audited(client, invite, admin_user, plan):
     invitation = invite()
-    client.post(path_of(invitation), {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    client.post(path_of(invitation), NEW_ACCOUNT)
     actions = list(AuditLogEntry.objects.order_by("id").values_list("action", "actor_email", "subject_email"))
     assert (AuditAction.INVITATION_SENT, admin_user.email, "newcomer@example.org") in actions
-    assert (AuditAction.ACCOUNT_CREATED, "", "newcomer@example.org") in actions
+    assert (AuditAction.ACCOUNT_CREATED, "", "newcomer@example.org") in actions  # by the invitation link
     assert (AuditAction.ROLE_GRANTED, admin_user.email, "newcomer@example.org") in actions
     assert (AuditAction.INVITATION_ACCEPTED, "newcomer@example.org", "newcomer@example.org") in actions
 
@@ -233,7 +238,7 @@ def test_invitation_events_are_audited(client, invite, admin_user, plan):
 def test_new_editor_goes_straight_to_two_factor_set_up(require_mfa, client, invite, plan):
     """Choosing the password counts as a fresh sign-in: the set-up page does not ask for it again."""
     invitation = invite()
-    response = client.post(path_of(invitation), {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}, follow=True)
+    response = client.post(path_of(invitation), NEW_ACCOUNT, follow=True)
     assert response.redirect_chain[-1][0] == reverse("mfa_activate_totp")
     assert response.status_code == HTTPStatus.OK
     assert b"Authenticator secret" in response.content
@@ -298,7 +303,7 @@ def test_an_unconfirmed_email_change_does_not_block_the_real_owners_invitation(c
     invitation = invite()
     response = client.get(path_of(invitation))
     assert b"Choose a password" in response.content
-    response = client.post(path_of(invitation), {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    response = client.post(path_of(invitation), NEW_ACCOUNT)
     assert response.status_code == HTTPStatus.FOUND
     newcomer = User.objects.get(email="newcomer@example.org")
     assert newcomer != squatter
@@ -307,13 +312,13 @@ def test_an_unconfirmed_email_change_does_not_block_the_real_owners_invitation(c
 
 
 def test_a_newcomer_at_an_address_someone_used_to_have_gets_an_account(client, invite, make_user, plan):
-    """An account whose email changed keeps its old address as username; that must not block anyone."""
+    """An account whose email changed must not block a newcomer at its old address."""
     moved = make_user("newcomer@example.org")
     moved.email = "moved.on@example.org"
     moved.save()
     EmailAddress.objects.filter(user=moved).update(email="moved.on@example.org")
     invitation = invite()
-    response = client.post(path_of(invitation), {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    response = client.post(path_of(invitation), NEW_ACCOUNT)
     assert response.status_code == HTTPStatus.FOUND, response.content
     newcomer = User.objects.get(email="newcomer@example.org")
     assert newcomer.pk != moved.pk
@@ -327,3 +332,18 @@ def test_invitation_subject_and_text_keep_the_plans_title_as_typed(make_plan, ad
     assert message.subject == "[DEI Plan Portal] You are invited to Women & Gender's plan"
     assert "Women & Gender's plan" in message.body
     assert "Women &amp; Gender&#x27;s plan" in message.alternatives[0][0]  # escaped only in the HTML part
+
+
+def test_a_new_account_needs_a_name(client, invite):
+    invitation = invite()
+    response = client.post(path_of(invitation), {**NEW_ACCOUNT, "name": "   "})
+    assert response.status_code == HTTPStatus.OK
+    assert "name" in response.context["form"].errors
+    assert not User.objects.filter(email="newcomer@example.org").exists()
+
+
+def test_the_invitation_email_names_the_inviter_by_name(invite, admin_user):
+    invite()
+    (message,) = mail.outbox
+    assert f"{admin_user.name} invites you" in message.body
+    assert admin_user.email not in message.body

@@ -8,7 +8,7 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 
-from accounts.models import AuditLogEntry
+from audit.models import AuditLogEntry
 from plans.models import Role
 
 from .conftest import totp_code
@@ -89,12 +89,12 @@ def test_collaborator_needs_no_totp(require_mfa, client, make_user):
 
 
 def test_requirement_starts_as_soon_as_a_role_is_given(require_mfa, client, make_user, plan, admin_user):
-    from accounts.services import plan_role_set
+    from accounts.services import role_set
 
     person = make_user()
     client.force_login(person)
     assert client.get("/").status_code == HTTPStatus.OK
-    plan_role_set(plan=plan, user=person, role=Role.EDITOR, by=admin_user)
+    role_set(plan=plan, user=person, role=Role.EDITOR, actor=admin_user)
     assert client.get("/")["Location"] == SETUP_URL
 
 

@@ -63,13 +63,13 @@ def test_non_admins_cannot_post_changes(client, plan, editor, name, kwargs):
 
 def test_people_page_lists_each_plans_people(admin_client, make_plan, make_user):
     first, second = make_plan("first", title="First plan"), make_plan("second", title="Second plan")
-    make_user("ed@example.org", plan=first, role=Role.EDITOR)
-    make_user("chair@example.org", plan=second, role=Role.PUBLISHER)
+    make_user("ed@example.org", name="Ed Itor", plan=first, role=Role.EDITOR)
+    make_user("chair@example.org", name="Cha Ir", plan=second, role=Role.PUBLISHER)
     content = admin_client.get(reverse("accounts:people")).content.decode()
     assert "First plan" in content
     assert "Second plan" in content
-    assert "ed@example.org: Editor" in content
-    assert "chair@example.org: Publisher" in content
+    assert "Ed Itor (ed@example.org): Editor" in content
+    assert "Cha Ir (chair@example.org): Publisher" in content
 
 
 def test_people_page_query_count_does_not_grow_with_people(
@@ -82,7 +82,7 @@ def test_people_page_query_count_does_not_grow_with_people(
     with django_assert_max_num_queries(12):
         response = admin_client.get(reverse("accounts:people"))
     assert response.status_code == HTTPStatus.OK
-    assert response.content.decode().count("@example.org: Editor") == 9
+    assert response.content.decode().count("@example.org): Editor") == 9
 
 
 def test_account_list_query_count_does_not_grow(admin_client, plan, make_user, django_assert_max_num_queries):
@@ -205,7 +205,7 @@ def test_the_last_active_admin_cannot_be_deactivated(make_user):
     only_admin = make_user("only.admin@example.org", is_staff=True)
     make_user("gone.admin@example.org", is_staff=True, is_active=False)
     with pytest.raises(AccountError, match="last active admin"):
-        account_deactivate(user=only_admin, by=None)
+        account_deactivate(user=only_admin, actor=None)
     only_admin.refresh_from_db()
     assert only_admin.is_active
 

@@ -20,8 +20,8 @@ def test_two_last_admins_deactivating_each_other_leave_one_admin(make_user):
         ann = make_user(is_staff=True)
         bo = make_user(is_staff=True)
         results = run_at_once(
-            lambda ann=ann, bo=bo: account_deactivate(user=User.objects.get(pk=bo.pk), by=ann),
-            lambda ann=ann, bo=bo: account_deactivate(user=User.objects.get(pk=ann.pk), by=bo),
+            lambda ann=ann, bo=bo: account_deactivate(user=User.objects.get(pk=bo.pk), actor=ann),
+            lambda ann=ann, bo=bo: account_deactivate(user=User.objects.get(pk=ann.pk), actor=bo),
         )
         assert sum(isinstance(r, AccountError) for r in results) == 1, results
         assert User.objects.filter(is_staff=True, is_active=True).count() == 1

@@ -3,18 +3,18 @@ or a recovery code, and signing out everywhere else."""
 
 from __future__ import annotations
 
+import base64
 import re
 from http import HTTPStatus
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import AuditAction, AuditLogEntry
+from audit.models import AuditAction, AuditLogEntry
 
 from .conftest import totp_code
 
@@ -26,15 +26,31 @@ def _link(message, marker: str) -> str:
     return "/" + re.search(rf"https?://[^/\s]+/({marker}\S+)", message.body).group(1)
 
 
+def test_the_totp_helper_matches_the_rfc_6238_test_vector():
+    # RFC 6238 appendix B: the ASCII secret "12345678901234567890" at 59 s gives 94287082 (8 digits).
+    secret = base64.b32encode(b"12345678901234567890").decode()
+    assert totp_code(secret, at=59) == "287082"
+    assert totp_code(secret, at=1111111109) == "081804"  # 07081804
+
+
 def test_open_sign_up_needs_the_email_verified_before_signing_in(client, db, settings):
     settings.OPEN_SIGNUP = True
     response = client.post(
         reverse("account_signup"),
-        {"email": "me@example.org", "password1": "Blue-heron-42-sings", "password2": "Blue-heron-42-sings"},
+        {
+            "name": "Mo Newcomer",
+            "email": "me@example.org",
+            "password1": "Blue-heron-42-sings",
+            "password2": "Blue-heron-42-sings",
+        },
     )
     assert response.status_code == HTTPStatus.FOUND
     assert "_auth_user_id" not in client.session
     user = User.objects.get(email="me@example.org")
+    assert user.name == "Mo Newcomer"
+    assert AuditLogEntry.objects.filter(
+        action=AuditAction.ACCOUNT_CREATED, subject_id=user.pk, actor_id=user.pk
+    ).exists()
     assert not EmailAddress.objects.get(user=user).verified
     (message,) = mail.outbox
     assert message.content_subtype == "plain"
@@ -52,7 +68,8 @@ def test_open_sign_up_needs_the_email_verified_before_signing_in(client, db, set
 def test_sign_up_rules_include_the_password_validators(client, db, settings):
     settings.OPEN_SIGNUP = True
     response = client.post(
-        reverse("account_signup"), {"email": "me@example.org", "password1": "12345678", "password2": "12345678"}
+        reverse("account_signup"),
+        {"name": "Mo", "email": "me@example.org", "password1": "12345678", "password2": "12345678"},
     )
     assert response.status_code == HTTPStatus.OK
     assert not User.objects.filter(email="me@example.org").exists()
@@ -96,10 +113,28 @@ def test_sign_in_with_totp_needs_the_code(client, make_user, add_totp):
     assert int(client.session["_auth_user_id"]) == person.pk
 
 
-def test_a_recovery_code_signs_in_once(make_user, add_totp):
+def test_open_sign_up_asks_for_a_name(client, db, settings):
+    settings.OPEN_SIGNUP = True
+    page = client.get(reverse("account_signup")).content.decode()
+    assert page.index('name="name"') < page.index('name="email"')
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "name": "  ",
+            "email": "me@example.org",
+            "password1": "Blue-heron-42-sings",
+            "password2": "Blue-heron-42-sings",
+        },
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert "name" in response.context["form"].errors
+    assert not User.objects.filter(email="me@example.org").exists()
+
+
+def test_a_recovery_code_signs_in_once(make_user, set_up_two_factor):
     person = make_user("person@example.org")
-    add_totp(person)
-    code = RecoveryCodes.activate(person).get_unused_codes()[0]
+    _secret, codes = set_up_two_factor(Client(), person)
+    code = codes[0]
 
     first = Client()
     first.post(reverse("account_login"), {"login": person.email, "password": PASSWORD})

@@ -4,6 +4,7 @@ the Django admin behind allauth's sign-in, and every allauth page in the portal'
 from __future__ import annotations
 
 import re
+import time
 from http import HTTPStatus
 
 import pytest
@@ -93,7 +94,8 @@ def test_account_emails_have_a_plain_text_part(client, make_user):
 
 
 def test_failed_sign_ins_are_rate_limited(client, make_user):
-    """allauth's default: 5 failures for one account in 5 minutes lock it, even with the right password."""
+    """5 failures at one account from one address in 5 minutes lock that address out of it, even with the
+    right password."""
     make_user("person@example.org")
     for _ in range(5):
         client.post(reverse("account_login"), {"login": "person@example.org", "password": "wrong-password-1"})
@@ -129,7 +131,7 @@ def test_django_admin_refuses_non_staff(client, make_user):
 
 
 def test_editor_with_two_factor_changes_email_with_a_code(client, editor, add_totp, password_sign_in):
-    from accounts.models import AuditAction, AuditLogEntry
+    from audit.models import AuditAction, AuditLogEntry
 
     add_totp(editor)
     client.force_login(editor)
@@ -150,7 +152,7 @@ def test_open_sign_up_does_not_reveal_whether_an_account_exists(db, make_user, s
 
     settings.OPEN_SIGNUP = True
     make_user("known@example.org")
-    data = {"password1": "Blue-heron-42-sings", "password2": "Blue-heron-42-sings"}
+    data = {"name": "Mo Newcomer", "password1": "Blue-heron-42-sings", "password2": "Blue-heron-42-sings"}
     known = Client().post(reverse("account_signup"), {"email": "known@example.org", **data})
     unknown = Client().post(reverse("account_signup"), {"email": "unknown@example.org", **data})
     assert known.status_code == unknown.status_code == HTTPStatus.FOUND
@@ -200,3 +202,87 @@ def test_password_reset_requests_are_rate_limited(client, make_user):
     assert b"Too many attempts" in response.content
     assert 'href="#main"' in response.content.decode()  # the portal's layout, not allauth's bare page
     assert len(mail.outbox) == 5
+
+
+# Failed sign-ins count per address, per address and account, and per account (settings/base.py).
+
+TOO_MANY = b"Too many failed login attempts"
+SHARED_ADDRESS, HOME_ADDRESS = "198.51.100.7", "203.0.113.9"
+RIGHT, WRONG = "a-long-test-password", "wrong-password-1"
+
+
+def _sign_in(email: str, password: str, address: str) -> tuple[bool, bool]:
+    """One attempt from `address`, in a browser of its own: (signed in?, refused as too many?)."""
+    from django.test import Client
+
+    browser = Client()
+    response = browser.post(
+        reverse("account_login"), {"login": email, "password": password}, headers={"X-Forwarded-For": address}
+    )
+    return "_auth_user_id" in browser.session, TOO_MANY in response.content
+
+
+@pytest.fixture
+def colleague(make_user, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1  # the test client's X-Forwarded-For is the address
+    return make_user("colleague@example.org")
+
+
+def _later(seconds: int):
+    from unittest import mock
+
+    return mock.patch("time.time", return_value=time.time() + seconds)
+
+
+def test_failures_from_a_shared_address_do_not_lock_the_colleague_out_elsewhere(colleague):
+    for _ in range(5):
+        assert _sign_in(colleague.email, WRONG, SHARED_ADDRESS) == (False, False)
+    # That address's tries at that account now wait, even with the right password ...
+    assert _sign_in(colleague.email, RIGHT, SHARED_ADDRESS) == (False, True)
+    # ... but the account is not locked: the colleague signs in from another address at once.
+    assert _sign_in(colleague.email, RIGHT, HOME_ADDRESS) == (True, False)
+
+
+def test_the_wait_at_the_shared_address_is_short(colleague):
+    for _ in range(5):
+        _sign_in(colleague.email, WRONG, SHARED_ADDRESS)
+    with _later(4 * 60):
+        assert _sign_in(colleague.email, RIGHT, SHARED_ADDRESS) == (False, True)
+    with _later(5 * 60 + 1):
+        assert _sign_in(colleague.email, RIGHT, SHARED_ADDRESS) == (True, False)
+
+
+def test_failures_at_other_accounts_hold_up_the_shared_address_for_a_minute_at_most(colleague):
+    for n in range(9):
+        _sign_in(f"nobody{n}@example.org", WRONG, SHARED_ADDRESS)
+    assert _sign_in(colleague.email, RIGHT, SHARED_ADDRESS) == (True, False)  # 9 failures: still fine
+    for n in range(9, 11):
+        _sign_in(f"nobody{n}@example.org", WRONG, SHARED_ADDRESS)
+    assert _sign_in(colleague.email, RIGHT, SHARED_ADDRESS) == (False, True)  # over 10 a minute
+    assert _sign_in(colleague.email, RIGHT, HOME_ADDRESS) == (True, False)
+    with _later(61):
+        assert _sign_in(colleague.email, RIGHT, SHARED_ADDRESS) == (True, False)
+
+
+@pytest.mark.parametrize(("addresses", "locked"), [(14, False), (15, True)])
+def test_guessing_one_account_from_many_addresses_meets_a_ceiling(colleague, addresses, locked):
+    for n in range(addresses):
+        _sign_in(colleague.email, WRONG, f"192.0.2.{n + 1}")
+    assert _sign_in(colleague.email, RIGHT, HOME_ADDRESS) == (not locked, locked)
+
+
+def test_a_refused_try_costs_the_account_nothing(colleague):
+    for _ in range(5):
+        _sign_in(colleague.email, WRONG, SHARED_ADDRESS)
+    for _ in range(20):  # refused at once: none of these count against the account
+        assert _sign_in(colleague.email, WRONG, SHARED_ADDRESS) == (False, True)
+    for n in range(9):
+        _sign_in(colleague.email, WRONG, f"192.0.2.{n + 1}")  # 5 + 9 = 14 counted failures
+    assert _sign_in(colleague.email, RIGHT, HOME_ADDRESS) == (True, False)
+
+
+def test_an_ipv6_network_counts_as_one_address(colleague):
+    for n in range(5):  # five addresses of one /64 network, as allauth's own limits see them
+        _sign_in(colleague.email, WRONG, f"2001:db8:1:2::{n + 1}")
+    assert _sign_in(colleague.email, RIGHT, "2001:db8:1:2::99") == (False, True)
+    assert _sign_in(colleague.email, RIGHT, "2001:db8:9:9::1") == (True, False)

@@ -11,7 +11,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from plans.models import PlanRole, Role
-from tests.accounts.conftest import totp_code
+from tests.accounts.conftest import give_totp, totp_code
 
 ADMIN_PASSWORD = "a-long-test-password"
 EDITOR_PASSWORD = "Blue-heron-42-sings"
@@ -25,11 +25,8 @@ def require_mfa(settings):
 def test_admin_invites_an_editor_who_sets_up_two_factor_and_reaches_the_workspace(
     require_mfa, browser, live_server, page, plan, make_user, check_accessibility
 ):
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-
     admin = make_user("admin@example.org", is_staff=True, is_superuser=True)
-    admin_secret = generate_totp_secret()
-    TOTP.activate(admin, admin_secret)
+    admin_secret = give_totp(admin)
 
     # The admin signs in: password, then the authenticator code.
     page.goto("/accounts/login/")
@@ -64,6 +61,7 @@ def test_admin_invites_an_editor_who_sets_up_two_factor_and_reaches_the_workspac
         editor_page.goto(link)
         expect(editor_page.get_by_role("heading", level=1)).to_have_text(f"Join {plan.title}")
         check_accessibility(editor_page)
+        editor_page.get_by_label("Your name").fill("Noor Editor")
         editor_page.locator("#id_password1").fill(EDITOR_PASSWORD)
         editor_page.locator("#id_password2").fill(EDITOR_PASSWORD)
         editor_page.get_by_role("button", name="Create account").click()
@@ -87,6 +85,7 @@ def test_admin_invites_an_editor_who_sets_up_two_factor_and_reaches_the_workspac
 
     role = PlanRole.objects.get(plan=plan, user__email="new.editor@example.org")
     assert role.role == Role.EDITOR
+    assert role.user.name == "Noor Editor"
 
 
 def test_account_and_admin_pages_pass_axe(page, plan, make_user, sign_in, check_accessibility):
@@ -105,6 +104,7 @@ def test_account_and_admin_pages_pass_axe(page, plan, make_user, sign_in, check_
         "/manage/people/invite/",
         "/manage/accounts/",
         "/manage/audit/",
+        "/accounts/name/",
         "/accounts/email/",
         "/accounts/password/change/",
         "/accounts/2fa/",

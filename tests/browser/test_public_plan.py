@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from plans.demo import demo_load
+from accounts.demo import demo_load
 
 
 def test_visitor_opens_the_demo_plan_and_follows_the_table_of_contents(page, check_accessibility):

@@ -1,46 +1,50 @@
-"""The demo plan and accounts that `make run` loads: complete, published, edited since, idempotent."""
+"""The demo plan: complete, published, edited since, written in our own words, idempotent.
+
+plans.demo builds it from the accounts it is given; the demo accounts are tested in tests/accounts.
+"""
 
 from __future__ import annotations
 
 import re
-from http import HTTPStatus
-from io import StringIO
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from django.urls import reverse
 
-from plans.demo import DEFAULT_DEMO_PASSWORD, DEMO_SLUG, demo_load
+from plans.demo import DEMO_SLUG, demo_plan_load
 from plans.markdown import cited_labels, render_markdown
-from plans.models import ALLOWED_CHILDREN, ActionStatus, Node, NodeKind, Plan, PlanRole, PlanVersion, Reference, Role
+from plans.models import ALLOWED_CHILDREN, ActionStatus, Node, NodeKind, Plan, PlanVersion, Reference
 from plans.snapshot import iter_sections, plan_snapshot, snapshot_hash
 
 SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "us-cms-dei-plan-overview.txt"
 AREAS = {"Community engagement", "Career advancement", "Personnel retention", "Leadership and decision-making"}
 
 
+@dataclass
+class Demo:
+    plan: Plan
+    plan_created: bool
+    editor: object
+    publisher: object
+
+
 @pytest.fixture
-def demo(db):
-    return demo_load()
+def demo(make_user) -> Demo:
+    editor = make_user("editor@example.org", name="Dana Editor")
+    publisher = make_user("publisher@example.org", name="Priya Publisher")
+    plan, created = demo_plan_load(editor=editor, publisher=publisher)
+    return Demo(plan=plan, plan_created=created, editor=editor, publisher=publisher)
 
 
-def _counts() -> dict[str, object]:
-    user_model = get_user_model()
+def _counts() -> dict[str, int]:
     return {
-        "users": user_model.objects.count(),
-        "passwords": sorted(user_model.objects.values_list("password", flat=True)),
-        "emails": EmailAddress.objects.count(),
         "plans": Plan.objects.count(),
         "nodes": Node.objects.count(),
         "references": Reference.objects.count(),
         "versions": PlanVersion.objects.count(),
-        "roles": PlanRole.objects.count(),
         "node_history": Node.history.count(),
         "reference_history": Reference.history.count(),
-        "role_history": PlanRole.history.count(),
     }
 
 
@@ -108,7 +112,7 @@ def test_every_citation_in_the_demo_renders_as_a_link(demo):
 def test_demo_is_published_as_1_0_and_the_draft_has_changed_since(demo):
     version = PlanVersion.objects.get(plan=demo.plan)
     assert version.number == "1.0"
-    assert version.published_by.email == "publisher@example.org"
+    assert version.published_by == demo.publisher
     assert snapshot_hash(plan_snapshot(demo.plan)) != version.content_hash
     published_titles = {s["title"] for s in iter_sections(version.snapshot["sections"])}
     assert "Share slides a day before each plenary session" not in published_titles
@@ -117,6 +121,7 @@ def test_demo_is_published_as_1_0_and_the_draft_has_changed_since(demo):
 
 def test_demo_history_names_the_demo_editor(demo):
     editor = get_user_model().objects.get(email="editor@example.org")
+    assert editor == demo.editor
     history = Node.history.filter(plan_id=demo.plan.pk)
     assert history.count() > Node.objects.filter(plan=demo.plan).count()  # creations plus later edits
     assert set(history.values_list("history_user", flat=True)) == {editor.pk}
@@ -124,83 +129,6 @@ def test_demo_history_names_the_demo_editor(demo):
     assert edits.exists()
     assert all(edits.values_list("history_change_reason", flat=True))
     assert set(Reference.history.values_list("history_user", flat=True)) == {editor.pk}
-
-
-def test_demo_accounts_can_sign_in_with_their_roles(demo):
-    user_model = get_user_model()
-    for email in ("admin@example.org", "editor@example.org", "publisher@example.org", "reader@example.org"):
-        user = user_model.objects.get(email=email)
-        assert user.check_password(DEFAULT_DEMO_PASSWORD)
-        assert EmailAddress.objects.filter(user=user, email=email, verified=True, primary=True).exists()
-    admin = user_model.objects.get(email="admin@example.org")
-    assert admin.is_staff
-    assert admin.is_superuser
-    roles = dict(PlanRole.objects.filter(plan=demo.plan).values_list("user__email", "role"))
-    assert roles == {"editor@example.org": Role.EDITOR, "publisher@example.org": Role.PUBLISHER}
-    assert not user_model.objects.get(email="reader@example.org").is_staff
-
-
-@pytest.mark.parametrize(
-    "email", ["admin@example.org", "editor@example.org", "publisher@example.org", "reader@example.org"]
-)
-def test_demo_accounts_sign_in_through_the_sign_in_form(demo, client, email):
-    response = client.post(reverse("account_login"), {"login": email, "password": DEFAULT_DEMO_PASSWORD})
-    assert response.status_code == HTTPStatus.FOUND
-    assert client.get(reverse("plans:plan_list")).wsgi_request.user.email == email
-
-
-def test_demo_password_comes_from_the_environment(db, monkeypatch):
-    monkeypatch.setenv("DEMO_PASSWORD", "another-demo-secret-42")
-    result = demo_load()
-    assert result.password == "another-demo-secret-42"
-    assert get_user_model().objects.get(email="reader@example.org").check_password("another-demo-secret-42")
-
-
-def test_running_it_twice_changes_nothing(demo):
-    before = _counts()
-    again = demo_load()
-    assert not again.plan_created
-    assert not any(created for _account, created in again.accounts)
-    assert _counts() == before
-
-
-def test_second_run_leaves_an_admins_role_changes_alone(demo):
-    PlanRole.objects.filter(user__email="editor@example.org").delete()
-    demo_load()
-    assert not PlanRole.objects.filter(user__email="editor@example.org").exists()
-
-
-def test_command_prints_the_sign_ins_and_says_when_the_plan_exists(db):
-    out = StringIO()
-    call_command("load_demo", stdout=out)
-    first = out.getvalue()
-    assert "Created the demo plan 'demo-plan'" in first
-    assert "Demo sign-ins:" in first
-    assert "editor@example.org" in first
-    assert f"(password: {DEFAULT_DEMO_PASSWORD})" in first
-    out = StringIO()
-    call_command("load_demo", stdout=out)
-    assert "already exists" in out.getvalue()
-    assert "Demo sign-ins:" in out.getvalue()
-    assert Plan.objects.filter(slug=DEMO_SLUG).count() == 1
-
-
-@pytest.mark.parametrize(("require_mfa", "says"), [(True, "is required here"), (False, "is not required here")])
-def test_command_says_whether_two_factor_sign_in_applies(db, settings, require_mfa, says):
-    settings.REQUIRE_MFA = require_mfa
-    out = StringIO()
-    call_command("load_demo", stdout=out)
-    assert f"Two-factor sign-in {says}" in out.getvalue()
-
-
-def test_command_adds_demo_progress_and_measurements_once(db):
-    from tracking.models import Measurement, ProgressUpdate
-
-    call_command("load_demo", stdout=StringIO())
-    counts = (ProgressUpdate.objects.count(), Measurement.objects.count())
-    assert all(counts)
-    call_command("load_demo", stdout=StringIO())
-    assert (ProgressUpdate.objects.count(), Measurement.objects.count()) == counts
 
 
 def _normalise(text: str) -> str:
@@ -233,3 +161,10 @@ def test_demo_text_shares_no_sentence_with_the_seed_plan(demo):
     # Not even a long run of words: a rewritten sentence should not keep eight words in a row.
     shared = _word_runs(seed, 8) & _word_runs(demo_text, 8)
     assert not shared, sorted(" ".join(run) for run in shared)
+
+
+def test_loading_it_again_changes_nothing(demo):
+    before = _counts()
+    plan, created = demo_plan_load(editor=demo.editor, publisher=demo.publisher)
+    assert (plan, created) == (demo.plan, False)
+    assert _counts() == before

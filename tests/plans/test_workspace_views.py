@@ -15,7 +15,7 @@ from tests.conftest import add_node, node
 
 @pytest.fixture
 def editor(make_user, plan):
-    return make_user("editor@example.org", plan=plan, role=Role.EDITOR)
+    return make_user("editor@example.org", name="Dana Editor", plan=plan, role=Role.EDITOR)
 
 
 @pytest.fixture
@@ -175,7 +175,7 @@ def test_a_blank_title_is_refused_on_the_form_keeping_the_body(editor_client, pl
 def test_saving_from_a_stale_form_shows_the_conflict_and_overwrites_nothing(editor_client, plan, make_user):
     intro = node(plan, "Introduction")
     stale = edit_data(intro, body="My version of the introduction.")
-    colleague = make_user("colleague@example.org", plan=plan, role=Role.EDITOR)
+    colleague = make_user("colleague@example.org", name="Cora Colleague", plan=plan, role=Role.EDITOR)
     node_update(node=intro, base_revision=1, data={"body": "Their version of the introduction."}, user=colleague)
 
     response = editor_client.post(url("node_edit", plan, node_id=intro.pk), stale)
@@ -186,7 +186,7 @@ def test_saving_from_a_stale_form_shows_the_conflict_and_overwrites_nothing(edit
     assert "My version of the introduction." in html  # kept in the form
     assert "<del>" in html
     assert "<ins>" in html
-    assert "colleague@example.org" in html
+    assert "Cora Colleague" in html  # named, not by address
     intro.refresh_from_db()
     assert (intro.body, intro.revision) == ("Their version of the introduction.", 2)
     assert intro.history.count() == 2
@@ -309,7 +309,7 @@ def test_history_compare_and_revert(editor_client, plan, editor):
     history = editor_client.get(url("node_history", plan, node_id=intro.pk))
     html = history.content.decode()
     assert "Tighter" in html
-    assert "editor@example.org" in html
+    assert "Dana Editor" in html
     assert [row["action"] for row in history.context["rows"]] == ["Edited", "Added"]
     latest = intro.history.first()
 

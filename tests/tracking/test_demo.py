@@ -4,7 +4,7 @@ from http import HTTPStatus
 
 from django.urls import reverse
 
-from plans.demo import demo_load
+from accounts.demo import demo_load
 from plans.models import Node
 from tracking.demo import demo_tracking_load
 from tracking.models import Measurement, ProgressUpdate

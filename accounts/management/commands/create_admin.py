@@ -4,51 +4,57 @@ from __future__ import annotations
 
 import os
 
-from allauth.account.models import EmailAddress
-from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from accounts.services import (
+    AccountError,
+    account_create,
+    account_email_confirm,
+    account_for_email,
+    account_reactivate,
+    admin_grant,
+)
+from audit.services import COMMAND_LINE
+
+DEFAULT_NAME = "Portal admin"
+
 
 class Command(BaseCommand):
     help = (
         "Create an admin account (staff and superuser, email verified) from the environment variables "
-        "DJANGO_ADMIN_EMAIL and DJANGO_ADMIN_PASSWORD. If the account exists it is made an admin and "
-        "its password is left unchanged. The admin must set up two-factor authentication at first sign-in."
+        "DJANGO_ADMIN_EMAIL, DJANGO_ADMIN_PASSWORD and, optionally, DJANGO_ADMIN_NAME (the name the "
+        f"portal shows; default {DEFAULT_NAME!r}). If the account exists it is made an admin and its "
+        "password and name are left unchanged. The admin must set up two-factor authentication at "
+        "first sign-in."
     )
 
     def handle(self, *args, **options) -> None:
         email = os.environ.get("DJANGO_ADMIN_EMAIL", "").strip().lower()
         password = os.environ.get("DJANGO_ADMIN_PASSWORD", "")
+        name = os.environ.get("DJANGO_ADMIN_NAME", "").strip() or DEFAULT_NAME
         if not email or not password:
             raise CommandError("Set DJANGO_ADMIN_EMAIL and DJANGO_ADMIN_PASSWORD.")
         try:
             validate_email(email)
         except ValidationError as error:
             raise CommandError(f"DJANGO_ADMIN_EMAIL is not an email address: {email}") from error
-        User = get_user_model()
         with transaction.atomic():
-            user = User.objects.filter(email__iexact=email).first()
-            if user is None:
-                candidate = User(email=email, username=email[:150])
-                try:
-                    password_validation.validate_password(password, user=candidate)
-                except ValidationError as error:
-                    raise CommandError("DJANGO_ADMIN_PASSWORD is too weak: " + " ".join(error.messages)) from error
-                user = User.objects.create_superuser(username=email[:150], email=email, password=password)
-                created = True
-            else:
-                created = False
-                if not (user.is_staff and user.is_superuser and user.is_active):
-                    user.is_staff = user.is_superuser = user.is_active = True
-                    user.save(update_fields=["is_staff", "is_superuser", "is_active"])
-            address, _ = EmailAddress.objects.get_or_create(
-                user=user, email=email, defaults={"verified": True, "primary": True}
-            )
-            if not address.verified:
-                address.verified = True
-                address.save(update_fields=["verified"])
-        verb = "Created" if created else "Made"
-        self.stdout.write(self.style.SUCCESS(f"{verb} admin {email}." if created else f"{verb} {email} an admin."))
+            user = account_for_email(email)
+            created = user is None
+            try:
+                if created:
+                    user = account_create(
+                        email=email, name=name, password=password, is_admin=True, actor=None, actor_label=COMMAND_LINE
+                    )
+                else:
+                    admin_grant(user=user, actor=None, actor_label=COMMAND_LINE)
+                    account_reactivate(user=user, actor=None, actor_label=COMMAND_LINE)
+                    account_email_confirm(user=user, email=email, actor=None, actor_label=COMMAND_LINE)
+            except ValidationError as error:
+                raise CommandError("DJANGO_ADMIN_PASSWORD is too weak: " + " ".join(error.messages)) from error
+            except AccountError as error:
+                raise CommandError(str(error)) from error
+        self.stdout.write(self.style.SUCCESS(f"Created admin {email}." if created else f"Made {email} an admin."))

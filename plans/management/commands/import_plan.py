@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from audit.services import COMMAND_LINE
 from plans.importers import PlanImportError, plan_import
 from plans.models import Node, Reference, Visibility
 
@@ -45,6 +46,7 @@ class Command(BaseCommand):
                 slug=options["slug"],
                 title=options["title"],
                 visibility=options["visibility"],
+                actor_label=COMMAND_LINE,
             )
         except PlanImportError as error:
             raise CommandError(f"{path}: {error}") from None

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from audit.services import COMMAND_LINE
 from plans.models import Plan
 from plans.services import PublishError, plan_publish
 
@@ -19,7 +20,7 @@ class Command(BaseCommand):
         if plan is None:
             raise CommandError(f"No plan with the slug '{slug}'.")
         try:
-            version = plan_publish(plan=plan, user=None, notes=notes, major=major)
+            version = plan_publish(plan=plan, user=None, notes=notes, major=major, actor_label=COMMAND_LINE)
         except PublishError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"Published {plan.slug} version {version.number}: {version.get_absolute_url()}")

@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from plans.demo import demo_load
+from accounts.demo import DemoRefusedError, demo_load, refuse_in_production
 from plans.hooks import demo_loaders
 
 
 class Command(BaseCommand):
     help = (
         "Create the demo accounts and the public demo plan (version 1.0 plus draft edits). "
-        "Leaves an existing demo plan alone. The shared password comes from $DEMO_PASSWORD."
+        "Leaves an existing demo plan and existing accounts (their passwords and roles) alone. "
+        "New accounts get the shared password $DEMO_PASSWORD. Refuses to run under production settings."
     )
 
     def handle(self, *args, **options) -> None:
+        try:
+            refuse_in_production()  # before anything touches the database
+        except DemoRefusedError as error:
+            raise CommandError(str(error)) from None
         with transaction.atomic():
             result = demo_load()
             # Other apps add their part of the demo (tracking: progress and measurements).
@@ -26,7 +31,7 @@ class Command(BaseCommand):
                     self.stdout.write(line)
         for account, created in result.accounts:
             if created:
-                self.stdout.write(f"Created the demo account {account.email}.")
+                self.stdout.write(f"Created the demo account {account.email} ({account.name}).")
         if result.plan_created:
             version = result.plan.versions.latest_first().first()
             self.stdout.write(

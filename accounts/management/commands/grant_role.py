@@ -7,8 +7,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from accounts.services import AccountError, account_get_or_create, account_set_password, role_set
+from audit.services import COMMAND_LINE
 from plans.models import Plan, Role
-from plans.roles import account_get_or_create, account_set_password, role_grant, role_remove
 
 NO_ROLE = "none"
 ROLE_CHOICES = (*Role.values, NO_ROLE)
@@ -45,20 +46,27 @@ class Command(BaseCommand):
             raise CommandError(f"There is no plan with the slug {slug!r}.")
         try:
             with transaction.atomic():
-                user, created = account_get_or_create(email=email, password=password)
+                user, created = account_get_or_create(
+                    email=email, password=password, actor=None, actor_label=COMMAND_LINE
+                )
                 password_changed = (
                     not created
                     and password is not None
-                    and account_set_password(user=user, password=password, validate=True)
+                    and account_set_password(
+                        user=user, password=password, validate=True, actor=None, actor_label=COMMAND_LINE
+                    )
                 )
-                if role == NO_ROLE:
-                    changed = role_remove(plan=plan, user=user)
-                else:
-                    before = user.plan_roles.filter(plan=plan).values_list("role", flat=True).first()
-                    role_grant(plan=plan, user=user, role=role)
-                    changed = before != role
+                changed = role_set(
+                    plan=plan,
+                    user=user,
+                    role=None if role == NO_ROLE else role,
+                    actor=None,
+                    actor_label=COMMAND_LINE,
+                )
         except ValidationError as error:
             raise CommandError("The password was refused: " + " ".join(_messages(error))) from error
+        except AccountError as error:
+            raise CommandError(str(error)) from error
 
         address = user.email or email
         if created:
@@ -68,6 +76,10 @@ class Command(BaseCommand):
                     "It has no password yet: the person must set one with 'Forgot password' "
                     "(/accounts/password/reset/) before signing in."
                 )
+            self.stdout.write(
+                "It has no name yet: the person gives it under Your account → Your name (/accounts/name/), "
+                "or an admin in the Django admin; until then the portal calls them 'Someone'."
+            )
         elif password_changed:
             self.stdout.write(f"Changed the password of {address}.")
         if role == NO_ROLE:

@@ -9,9 +9,10 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.management import call_command, execute_from_command_line
 
+from accounts.services import RoleError, role_grant, role_remove
+from audit.models import AuditAction, AuditLogEntry
 from plans.models import PlanRole, Role
 from plans.permissions import can_edit, can_publish
-from plans.roles import RoleError, role_grant, role_remove
 
 
 def grant(*args: str) -> str:
@@ -23,10 +24,11 @@ def grant(*args: str) -> str:
 def _state() -> dict[str, object]:
     user_model = get_user_model()
     return {
-        "users": sorted(user_model.objects.values_list("username", "password")),
+        "users": sorted(user_model.objects.values_list("email", "name", "password")),
         "emails": sorted(EmailAddress.objects.values_list("email", "verified", "primary")),
         "roles": sorted(PlanRole.objects.values_list("user__email", "plan__slug", "role")),
         "role_history": PlanRole.history.count(),
+        "audit": AuditLogEntry.objects.count(),
     }
 
 
@@ -85,7 +87,7 @@ def test_role_on_one_plan_leaves_other_plans_alone(plan, make_plan, make_user):
 
 def test_creates_a_verified_account_without_a_password(plan):
     out = grant("New.Person@Example.org", plan.slug, "editor")
-    user = get_user_model().objects.get(username="New.Person@Example.org")
+    user = get_user_model().objects.get(email="New.Person@Example.org")
     assert user.email == "New.Person@Example.org"
     assert not user.has_usable_password()
     address = EmailAddress.objects.get(user=user)
@@ -107,7 +109,7 @@ def test_finds_the_account_whatever_the_case_of_the_email(plan, make_user):
 
 def test_creates_an_account_with_the_given_password(plan):
     grant("new@example.org", plan.slug, "publisher", "--password", "a-sound-passphrase-2026")
-    user = get_user_model().objects.get(username="new@example.org")
+    user = get_user_model().objects.get(email="new@example.org")
     assert user.check_password("a-sound-passphrase-2026")
     assert EmailAddress.objects.filter(user=user, verified=True, primary=True).exists()
 
@@ -172,10 +174,10 @@ def test_success_from_the_command_line_exits_zero(plan, make_user, monkeypatch, 
 def test_role_services_record_who_made_the_change(plan, make_user):
     admin = make_user("admin@example.org")
     user = make_user("ada@example.org")
-    role_grant(plan=plan, user=user, role=Role.EDITOR, granted_by=admin)
-    role_grant(plan=plan, user=user, role=Role.PUBLISHER, granted_by=admin)
-    assert role_remove(plan=plan, user=user, removed_by=admin) is True
-    assert role_remove(plan=plan, user=user, removed_by=admin) is False
+    role_grant(plan=plan, user=user, role=Role.EDITOR, actor=admin)
+    role_grant(plan=plan, user=user, role=Role.PUBLISHER, actor=admin)
+    assert role_remove(plan=plan, user=user, actor=admin) is True
+    assert role_remove(plan=plan, user=user, actor=admin) is False
     history = PlanRole.history.order_by("history_id")
     assert list(history.values_list("history_type", "role")) == [
         ("+", Role.EDITOR),
@@ -187,11 +189,11 @@ def test_role_services_record_who_made_the_change(plan, make_user):
 
 def test_role_grant_refuses_an_unknown_role(plan, make_user):
     with pytest.raises(RoleError):
-        role_grant(plan=plan, user=make_user(), role="owner")
+        role_grant(plan=plan, user=make_user(), role="owner", actor=None)
     assert not PlanRole.objects.exists()
 
 
-def test_an_old_address_kept_as_username_does_not_receive_the_role(plan, make_user):
+def test_an_old_address_does_not_receive_the_role(plan, make_user):
     # Someone changed their email; a newcomer now uses the old address.
     mover = make_user("old@example.org")
     mover.email = "new@example.org"
@@ -202,3 +204,33 @@ def test_an_old_address_kept_as_username_does_not_receive_the_role(plan, make_us
     assert newcomer != mover
     assert can_edit(newcomer, plan)
     assert not PlanRole.objects.filter(plan=plan, user=mover).exists()
+
+
+def test_the_command_line_is_named_in_the_audit_log(plan, make_user):
+    make_user("ada@example.org")
+    grant("ada@example.org", plan.slug, "editor", "--password", "a-sound-passphrase-2026")
+    grant("ada@example.org", plan.slug, "none")
+    rows = list(AuditLogEntry.objects.order_by("id").values_list("action", "actor_id", "actor_label", "subject_email"))
+    assert rows == [
+        (AuditAction.PASSWORD_CHANGED, None, "command line", "ada@example.org"),
+        (AuditAction.ROLE_GRANTED, None, "command line", "ada@example.org"),
+        (AuditAction.ROLE_REMOVED, None, "command line", "ada@example.org"),
+    ]
+
+
+def test_a_new_account_is_audited_and_has_no_name_until_the_person_gives_one(plan):
+    out = grant("new@example.org", plan.slug, "editor")
+    user = get_user_model().objects.get(email="new@example.org")
+    assert user.name == ""
+    assert user.display_name == "Someone"
+    assert "It has no name yet" in out
+    assert AuditLogEntry.objects.filter(action=AuditAction.ACCOUNT_CREATED, subject_id=user.pk).exists()
+
+
+def test_a_role_change_is_seen_at_once_by_the_same_user_object(plan, make_user):
+    user = make_user("ada@example.org")
+    assert not can_edit(user, plan)  # caches "no role" on the object
+    role_grant(plan=plan, user=user, role=Role.EDITOR, actor=None)
+    assert can_edit(user, plan)
+    role_remove(plan=plan, user=user, actor=None)
+    assert not can_edit(user, plan)

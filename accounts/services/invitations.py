@@ -1,4 +1,4 @@
-"""The writes of the accounts app: invitations, roles, deactivation. Views and commands go through these."""
+"""Invitations to join a plan: sent by email, accepted once, by a new or an existing account."""
 
 from __future__ import annotations
 
@@ -6,25 +6,20 @@ import secrets
 import smtplib
 from datetime import datetime
 
-from allauth.account.models import EmailAddress
-from allauth.usersessions.models import UserSession
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditAction
+from audit.services import audit_record
 from plans.models import Plan, PlanRole, Role
-from plans.roles import account_for_email, free_username, role_grant, role_remove
 
-from .audit import acting_as, audit_record
-from .models import AuditAction, Invitation, InvitationRole, invitation_key_hash
-
-User = get_user_model()
+from ..models import Invitation, InvitationRole, User, invitation_key_hash
+from .accounts import AccountError, account_create, account_for_email, normalise_email, user_has_email
+from .roles import role_set
 
 # Higher number, more rights. Accepting an invitation never lowers a role someone already has.
 ROLE_RANK = {None: 0, InvitationRole.COLLABORATOR: 0, Role.EDITOR: 1, Role.PUBLISHER: 2}
@@ -34,50 +29,12 @@ class InvitationError(Exception):
     """The invitation cannot be used; the message says why, in plain words."""
 
 
-class AccountError(Exception):
-    """The account change is refused; the message says why, in plain words."""
-
-
-def _normalise_email(email: str) -> str:
-    return (email or "").strip().lower()
-
-
-def user_has_email(user: AbstractBaseUser, email: str) -> bool:
-    """Does this account own the address (as its main email or as a verified address)?"""
-    email = _normalise_email(email)
-    if _normalise_email(user.email) == email:
-        return True
-    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
-
-
-# Roles ----------------------------------------------------------------------------------------
-
-
-def plan_role_set(*, plan: Plan, user: AbstractBaseUser, role: str | None, by: AbstractBaseUser | None) -> None:
-    """Give `user` exactly `role` (editor or publisher) on `plan`, or remove their role when None.
-
-    Takes effect at once: permissions are read from PlanRole on every request. The change is
-    written to the audit log (by the receiver on PlanRole's history) as made by `by`.
-    """
-    if role is not None and role not in Role.values:
-        raise AccountError(f"Unknown role {role!r}: choose editor or publisher.")
-    with transaction.atomic(), acting_as(by):
-        if role is None:
-            role_remove(plan=plan, user=user, removed_by=by)
-        else:
-            role_grant(plan=plan, user=user, role=role, granted_by=by)
-    user.__dict__.pop("_plan_roles", None)  # permissions.role_of caches per user object
-
-
-# Invitations ----------------------------------------------------------------------------------
-
-
 def invitation_create(
     *,
     email: str,
     plan: Plan,
     role: str,
-    invited_by: AbstractBaseUser | None,
+    invited_by: User | None,
     base_url: str | None = None,
 ) -> Invitation:
     """Invite `email` to `plan` with `role` and send the link by email.
@@ -87,15 +44,15 @@ def invitation_create(
     stored); the link is `invitation_url(key)`. Raises InvitationError, saving nothing, when the
     invitation could change nothing or the email cannot be sent.
     """
-    email = _normalise_email(email)
+    email = normalise_email(email)
     if role not in InvitationRole.values:
         raise InvitationError(f"Unknown role {role!r}.")
     _check_worth_inviting(email=email, plan=plan, role=role)
     key = secrets.token_urlsafe(32)
     now = timezone.now()
-    with transaction.atomic(), acting_as(invited_by):
+    with transaction.atomic():
         for old in Invitation.objects.pending().filter(email__iexact=email, plan=plan).select_for_update():
-            _revoke(old, by=invited_by, now=now)
+            _revoke(old, actor=invited_by, now=now)
         invitation = Invitation.objects.create(
             email=email,
             plan=plan,
@@ -192,7 +149,7 @@ def invitation_check(invitation: Invitation | None) -> Invitation:
     return invitation
 
 
-def invitation_accept(*, invitation: Invitation, user: AbstractBaseUser) -> Invitation:
+def invitation_accept(*, invitation: Invitation, user: User) -> Invitation:
     """Accept the invitation as `user`: their role on the plan becomes the invited one (never lower).
 
     Refused when the invitation is unusable, when `user` does not own the invited email address,
@@ -207,7 +164,7 @@ def invitation_accept(*, invitation: Invitation, user: AbstractBaseUser) -> Invi
             "signed in with. Sign out, then open the link again."
         )
     now = timezone.now()
-    with transaction.atomic(), acting_as(user):
+    with transaction.atomic():
         claimed = Invitation.objects.filter(
             pk=invitation.pk, accepted_at=None, revoked_at=None, expires_at__gt=now
         ).update(accepted_at=now, accepted_by=user)
@@ -215,7 +172,14 @@ def invitation_accept(*, invitation: Invitation, user: AbstractBaseUser) -> Invi
             raise InvitationError("This invitation has already been used. Each invitation link works only once.")
         current = PlanRole.objects.filter(plan=invitation.plan, user=user).values_list("role", flat=True).first()
         if invitation.role != InvitationRole.COLLABORATOR and ROLE_RANK[invitation.role] > ROLE_RANK[current]:
-            plan_role_set(plan=invitation.plan, user=user, role=invitation.role, by=invitation.invited_by)
+            # The role is the inviter's decision, so it is recorded as theirs.
+            role_set(
+                plan=invitation.plan,
+                user=user,
+                role=invitation.role,
+                actor=invitation.invited_by,
+                actor_label="invitation",
+            )
         audit_record(
             action=AuditAction.INVITATION_ACCEPTED,
             subject=user,
@@ -227,7 +191,7 @@ def invitation_accept(*, invitation: Invitation, user: AbstractBaseUser) -> Invi
     return invitation
 
 
-def invitation_accept_new_account(*, invitation: Invitation, password: str) -> AbstractBaseUser:
+def invitation_accept_new_account(*, invitation: Invitation, name: str, password: str) -> User:
     """Create the invited person's account (email verified by the link itself) and accept the invitation.
 
     The password must already have passed Django's validators (the form does that).
@@ -236,13 +200,16 @@ def invitation_accept_new_account(*, invitation: Invitation, password: str) -> A
     with transaction.atomic():
         if account_for_email(invitation.email) is not None:
             raise InvitationError("An account with this email address already exists: sign in to accept.")
-        user = User(email=invitation.email, username=free_username(invitation.email))
-        user.set_password(password)
         try:
-            with transaction.atomic():
-                user.save()
-                EmailAddress.objects.create(user=user, email=invitation.email, verified=True, primary=True)
-        except IntegrityError as error:  # the same link submitted twice at the same moment
+            user = account_create(
+                email=invitation.email,
+                name=name,
+                password=password,
+                validate=False,
+                actor=None,
+                actor_label="invitation",
+            )
+        except AccountError as error:  # the same link submitted twice at the same moment
             raise InvitationError(
                 "This invitation has already been used. Each invitation link works only once."
             ) from error
@@ -250,63 +217,23 @@ def invitation_accept_new_account(*, invitation: Invitation, password: str) -> A
     return user
 
 
-def _revoke(invitation: Invitation, *, by: AbstractBaseUser | None, now: datetime) -> None:
+def _revoke(invitation: Invitation, *, actor: User | None, now: datetime) -> None:
     Invitation.objects.filter(pk=invitation.pk).update(revoked_at=now)
     invitation.revoked_at = now
     audit_record(
         action=AuditAction.INVITATION_REVOKED,
         subject_email=invitation.email,
         plan=invitation.plan,
-        actor=by,
+        actor=actor,
         details={"from": invitation.role},
     )
 
 
-def invitation_revoke(*, invitation: Invitation, by: AbstractBaseUser | None) -> Invitation:
+def invitation_revoke(*, invitation: Invitation, actor: User | None) -> Invitation:
     """Withdraw a pending invitation, so its link stops working."""
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.status != "pending":
             raise InvitationError(f"This invitation is already {invitation.status}.")
-        _revoke(invitation, by=by, now=timezone.now())
+        _revoke(invitation, actor=actor, now=timezone.now())
     return invitation
-
-
-# Accounts -------------------------------------------------------------------------------------
-
-
-def account_deactivate(*, user: AbstractBaseUser, by: AbstractBaseUser | None) -> None:
-    """Deactivate the account and end all its sessions at once.
-
-    The account row stays, so everything it did stays attributed to it in history and versions.
-    """
-    if by is not None and by.pk == user.pk:
-        raise AccountError("You cannot deactivate your own account.")
-    with transaction.atomic(), acting_as(by):
-        if (user.is_staff or user.is_superuser) and not _active_admin_ids_locked() - {user.pk}:
-            raise AccountError("This is the last active admin: make someone else an admin first.")
-        user.is_active = False
-        user.save(update_fields=["is_active"])
-        sessions_end(user=user)
-
-
-def _active_admin_ids_locked() -> set[int]:
-    # Lock every active admin row, so two admins deactivating each other at once cannot both succeed.
-    admins = User.objects.select_for_update().filter(Q(is_staff=True) | Q(is_superuser=True), is_active=True)
-    return set(admins.values_list("pk", flat=True))
-
-
-def account_reactivate(*, user: AbstractBaseUser, by: AbstractBaseUser | None) -> None:
-    """Let a deactivated account sign in again (with its old roles)."""
-    with transaction.atomic(), acting_as(by):
-        user.is_active = True
-        user.save(update_fields=["is_active"])
-
-
-def sessions_end(*, user: AbstractBaseUser) -> int:
-    """Sign the user out everywhere: delete every session allauth knows of. Returns how many."""
-    count = 0
-    for user_session in UserSession.objects.filter(user=user):
-        user_session.end()
-        count += 1
-    return count

@@ -88,6 +88,7 @@ ROUTES: dict[str, str] = {
     "notifications:confirm": TOKEN,
     "notifications:unsubscribe": TOKEN,
     "notifications:manage": SIGNED_IN,
+    "accounts:name": SIGNED_IN,
     "notifications:committee_settings": WORKSPACE,
     "healthz": ANYONE,
     "csp_report": ANYONE,

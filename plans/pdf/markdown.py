@@ -25,7 +25,7 @@ class _Converter:
         self.citations = citations
         self.anchors = anchors
         self.section_level = level
-        self.last_level = level
+        self.open_headings: list[tuple[int, int]] = []  # (Markdown level, document level) of enclosing headings
 
     # Blocks -------------------------------------------------------------------------------
 
@@ -51,10 +51,13 @@ class _Converter:
         return markup(plain(node))
 
     def heading(self, node: SyntaxTreeNode) -> Markup:
-        # Headings in a body sit below the section's own; PDF/UA forbids skipping a level.
-        wanted = self.section_level + int(node.tag[1:])
-        level = min(wanted, self.last_level + 1)
-        self.last_level = level
+        # Headings in a body sit below the section's own, nested as in the Markdown but without
+        # skipping a level (PDF/UA forbids it): "#### A" then "#### B" are siblings one below the section.
+        markdown_level = int(node.tag[1:])
+        while self.open_headings and self.open_headings[-1][0] >= markdown_level:
+            self.open_headings.pop()
+        level = (self.open_headings[-1][1] if self.open_headings else self.section_level) + 1
+        self.open_headings.append((markdown_level, level))
         return heading(self.inline_of(node), level=level, outlined=False)
 
     def list(self, node: SyntaxTreeNode) -> Markup:

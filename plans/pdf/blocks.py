@@ -48,7 +48,10 @@ def join(parts: Iterable[Markup]) -> Markup:
 
 
 def heading(title: str | Markup, *, level: int, anchor: str | None = None, outlined: bool = True) -> Markup:
-    """A heading; in the contents and the PDF bookmarks unless `outlined` is false."""
+    """A heading; in the contents and the PDF bookmarks unless `outlined` is false. Nothing for no text
+    (PDF/UA forbids an empty heading)."""
+    if not str(title).strip():
+        return Markup("")
     flags = "" if outlined else ", outlined: false, bookmarked: false"
     target = label(anchor) if anchor else ""
     return Markup(f"#heading(level: {max(1, int(level))}{flags}){content(title)}{target}")
@@ -172,6 +175,7 @@ def document(
 ) -> str:
     """A whole document: the layout, the metadata (title, author, language, date), an optional
     front page, an optional numbered contents with page numbers, then the body."""
+    title = " ".join(title.split()) or "Untitled document"  # PDF/UA requires a title
     lang, region = language()
     region_arg = string(region) if region else "none"
     parts = [

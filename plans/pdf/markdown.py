@@ -53,6 +53,8 @@ class _Converter:
     def heading(self, node: SyntaxTreeNode) -> Markup:
         # Headings in a body sit below the section's own, nested as in the Markdown but without
         # skipping a level (PDF/UA forbids it): "#### A" then "#### B" are siblings one below the section.
+        if not plain(node).strip():
+            return Markup("")  # PDF/UA forbids an empty heading; the web page shows nothing either
         markdown_level = int(node.tag[1:])
         while self.open_headings and self.open_headings[-1][0] >= markdown_level:
             self.open_headings.pop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import logging
@@ -17,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from plans.models import NodeKind, Plan, Reference, VersionDocument, Visibility
-from plans.pdf import DocumentError, compile_pdf, markdown_to_typst, markup, string, version_source
+from plans.pdf import DocumentError, compile_pdf, document, heading, markdown_to_typst, markup, string, version_source
 from plans.pdf import documents as stored
 from plans.pdf.blocks import layout
 from plans.services import plan_publish
@@ -175,6 +176,25 @@ def test_headings_in_a_body_never_skip_a_level(body, levels):
     source = markdown_to_typst(body, level=2)
     found = [int(part.split(",")[0].split(")")[0]) for part in source.split("#heading(level: ")[1:]]
     assert found == levels
+
+
+# Markdown that once broke PDF/UA rules (empty headings, empty link text, empty table headers...).
+ODD_BODIES = [
+    "[](https://x.org)", "| | |\n|-|-|\n| a | b |", "![](x.png)", "# \n\ntext", "#", "####### seven", "- \n- ",
+    "```\n```", "> ", "***", "[1]", "<https://auto.link>", "a  \nb", "1) x\n2) y", "\\", "[x](mailto:a@b.c)",
+    "[x](https://例え.jp/パス)", "| a | b |\n|-|-|\n| **x** | [l](https://a) |",
+]  # fmt: skip
+
+
+def test_odd_markdown_still_makes_a_valid_pdf_ua_document():
+    body = []
+    for index, text in enumerate(ODD_BODIES, start=1):
+        body += [heading(f"{index} Case", level=1), markdown_to_typst(text, level=1)]
+    pdf = compile_pdf(document(title=" ", header="", footer="", day=dt.date(2025, 1, 1), body=body))
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert reader.metadata.title == "Untitled document"
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert f"{len(ODD_BODIES)} Case" in text
 
 
 def test_a_character_no_font_can_show_becomes_a_replacement_character(caplog):
@@ -363,6 +383,14 @@ def test_a_matching_etag_gets_304_and_headers_allow_long_caching(client, publish
     assert not again.content
     other = client.get(pdf_url(published_plan), HTTP_IF_NONE_MATCH='"something-else"')
     assert other.status_code == HTTPStatus.OK
+
+
+def test_a_stored_copy_costs_a_fixed_number_of_queries(client, published_plan, django_assert_num_queries):
+    etag = client.get(pdf_url(published_plan))["ETag"]
+    with django_assert_num_queries(4):  # the plan, the version, the document's row, its bytes
+        assert client.get(pdf_url(published_plan)).status_code == HTTPStatus.OK
+    with django_assert_num_queries(3):  # a 304 never reads the bytes
+        assert client.get(pdf_url(published_plan), HTTP_IF_NONE_MATCH=etag).status_code == HTTPStatus.NOT_MODIFIED
 
 
 @pytest.mark.parametrize("change", ["layout", "threshold"])

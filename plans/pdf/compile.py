@@ -16,12 +16,16 @@ import typst
 
 logger = logging.getLogger(__name__)
 
-# PDF/UA-1: tagged structure, reading order, title and language in the metadata, alternative text.
-PDF_STANDARDS = ["ua-1"]
+# PDF/UA-1 (accessible: tagged structure and reading order, title and language in the metadata,
+# alternative text) and PDF/A-2a (archival: fonts embedded, nothing outside the file it needs).
+PDF_STANDARDS = ["ua-1", "a-2a"]
 REPLACEMENT = "\ufffd"
-_MISSING = re.compile(r'the text `("(?:[^"\\]|\\.)*")` could not be displayed')
+# What PDF/UA and PDF/A say of a character no font has, or (PDF/A) one without a meaning (private use).
+_UNSHOWABLE = re.compile(r'(?:the text|contains the codepoint) `("(?:[^"\\]|\\.)*")`')
 _STRING_ESCAPE = re.compile(r"\\(u\{([0-9a-fA-F]+)\}|.)")
 _ESCAPED = {"n": "\n", "r": "\r", "t": "\t"}
+# Never replaced: printable ASCII and line breaks are the markup's own.
+_KEEP = frozenset(chr(code) for code in range(0x20, 0x7F)) | {"\n", "\r", "\t"}
 
 
 class DocumentError(Exception):
@@ -40,17 +44,27 @@ def _unquote(literal: str) -> str:
 
 
 def _undisplayable(error: typst.TypstError) -> set[str] | None:
-    """The characters no font could show, if that is all that went wrong; None otherwise."""
+    """The characters the PDF cannot hold (no font has them, or they mean nothing, like private-use
+    ones), if that is all that went wrong; None otherwise."""
     messages = [line for line in str(error.diagnostic).splitlines() if line.startswith("error:")]
     if not messages:
         messages = [error.message]
     characters: set[str] = set()
     for message in messages:
-        match = _MISSING.search(message)
+        match = _UNSHOWABLE.search(message)
         if match is None:
             return None
-        characters.update(char for char in _unquote(match.group(1)) if not char.isascii())
+        characters.update(char for char in _unquote(match.group(1)) if char not in _KEEP)
     return characters or None
+
+
+def _replace(source: str, characters: set[str]) -> str:
+    """The source with each character shown as U+FFFD, written as it is or as a `\\u{...}` escape
+    of a string literal. Our own markup is printable ASCII, so only user text changes."""
+    source = source.translate({ord(char): REPLACEMENT for char in characters})
+    escapes = "|".join(f"{ord(char):x}" for char in characters)
+    # An escape is a backslash that is not itself escaped: preceded by an even number of them.
+    return re.sub(rf"(?<!\\)((?:\\\\)*)\\u\{{0*(?:{escapes})\}}", rf"\g<1>{REPLACEMENT}", source, flags=re.IGNORECASE)
 
 
 def _compile(source: str, *, timestamp: int | None, standards: list[str]) -> bytes:
@@ -65,8 +79,8 @@ def compile_pdf(source: str, *, timestamp: dt.datetime | None = None) -> bytes:
     """The PDF of a Typst document. `timestamp` is its creation date: the same source and
     timestamp give the same bytes.
 
-    A character that no available font can draw is shown as U+FFFD (PDF/UA forbids a
-    missing glyph), and that is logged; any other failure raises DocumentError.
+    A character that no available font can draw, or that PDF/A forbids (private use), is
+    shown as U+FFFD, and that is logged; any other failure raises DocumentError.
     """
     seconds = int(timestamp.timestamp()) if timestamp is not None else None
     for _ in range(3):
@@ -76,7 +90,6 @@ def compile_pdf(source: str, *, timestamp: dt.datetime | None = None) -> bytes:
             missing = _undisplayable(error)
             if not missing:
                 raise DocumentError(error.message) from error
-            logger.warning("No font can show %s; shown as %s in the PDF.", sorted(missing), REPLACEMENT)
-            # Only user text holds non-ASCII characters, and never next to an escape: safe to replace.
-            source = source.translate({ord(char): REPLACEMENT for char in missing})
-    raise DocumentError("Some characters of the document cannot be shown by any font.")
+            logger.warning("The PDF cannot show %s; shown as %s instead.", sorted(missing), REPLACEMENT)
+            source = _replace(source, missing)
+    raise DocumentError("Some characters of the document cannot be shown.")

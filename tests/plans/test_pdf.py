@@ -18,7 +18,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from plans.models import NodeKind, Plan, Reference, VersionDocument, Visibility
-from plans.pdf import DocumentError, compile_pdf, document, heading, markdown_to_typst, markup, string, version_source
+from plans.pdf import (
+    DocumentError,
+    compile_pdf,
+    document,
+    heading,
+    markdown_to_typst,
+    markup,
+    paragraph,
+    string,
+    version_source,
+)
 from plans.pdf import documents as stored
 from plans.pdf.blocks import layout
 from plans.services import plan_publish
@@ -197,13 +207,28 @@ def test_odd_markdown_still_makes_a_valid_pdf_ua_document():
     assert f"{len(ODD_BODIES)} Case" in text
 
 
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=30))
+def test_any_text_anywhere_makes_a_valid_pdf_ua_and_pdf_a_document(text):
+    # Controls, format and private-use characters, unassigned code points, scripts no font covers.
+    body = [heading(f"1 {text}", level=1), paragraph(text), markdown_to_typst(f"`{text}`\n\n```\n{text}\n```\n")]
+    pdf = compile_pdf(document(title=text, header=text, footer=text, day=dt.date(2025, 1, 1), body=body))
+    assert pdf.startswith(b"%PDF-")
+
+
 def test_a_character_no_font_can_show_becomes_a_replacement_character(caplog):
     name = markup("Name: \U0010fffd end")
     source = f'#set document(title: "T")\n#set text(lang: "en")\n{name}'
     with caplog.at_level(logging.WARNING, logger="plans.pdf.compile"):
         pdf = compile_pdf(source)
     assert "Name: \ufffd end" in pages_text(pdf)[0]
-    assert "No font can show" in caplog.text
+    assert "The PDF cannot show" in caplog.text
+
+
+def test_only_the_unshowable_character_is_replaced_in_a_string_not_an_escaped_backslash():
+    code = string("\\u{10fffd} stays, \U0010fffd goes")  # the text "\u{10fffd}", then the character
+    pdf = compile_pdf(f'#set document(title: "T")\n#set text(lang: "en")\n#raw({code})')
+    assert "\\u{10fffd} stays, \ufffd goes" in pages_text(pdf)[0]
 
 
 def test_a_broken_source_raises_a_document_error():
@@ -309,7 +334,7 @@ def test_links_work_outside_and_inside_the_document(rich_pdf):
     assert internal >= len(SECTION_TITLES) + 2
 
 
-def test_the_pdf_is_tagged_with_title_language_and_pdf_ua_identification(rich_pdf):
+def test_the_pdf_is_tagged_with_title_language_and_pdf_ua_and_pdf_a_identification(rich_pdf):
     reader = pypdf.PdfReader(io.BytesIO(rich_pdf))
     root = reader.trailer["/Root"]
     assert reader.metadata.title == "Test plan"
@@ -317,7 +342,10 @@ def test_the_pdf_is_tagged_with_title_language_and_pdf_ua_identification(rich_pd
     assert root["/Lang"] == "en-GB"
     assert bool(root["/MarkInfo"]["/Marked"])
     assert "/StructTreeRoot" in root
-    assert b"pdfuaid:part>1<" in root["/Metadata"].get_object().get_data()
+    xmp = root["/Metadata"].get_object().get_data()
+    assert b"<pdfuaid:part>1<" in xmp  # PDF/UA-1
+    assert b"<pdfaid:part>2<" in xmp  # PDF/A-2a
+    assert b"<pdfaid:conformance>A<" in xmp
 
 
 def test_the_title_comes_from_the_snapshot_not_the_draft(client, published_plan):

@@ -188,11 +188,13 @@ def test_headings_in_a_body_never_skip_a_level(body, levels):
     assert found == levels
 
 
-# Markdown that once broke PDF/UA rules (empty headings, empty link text, empty table headers...).
+# Odd Markdown: empty headings (PDF/UA forbids them), empty links and table headers, deep nesting...
 ODD_BODIES = [
     "[](https://x.org)", "| | |\n|-|-|\n| a | b |", "![](x.png)", "# \n\ntext", "#", "####### seven", "- \n- ",
     "```\n```", "> ", "***", "[1]", "<https://auto.link>", "a  \nb", "1) x\n2) y", "\\", "[x](mailto:a@b.c)",
-    "[x](https://例え.jp/パス)", "| a | b |\n|-|-|\n| **x** | [l](https://a) |",
+    "[x](https://例え.jp/パス)", "| a | b |\n|-|-|\n| **x** | [l](https://a) |", "- # In a list\n- ## deeper",
+    "> # In a quote\n> ### deeper",
+    "1. a\n   1. b\n      - c\n        > d\n        > ```\n        > code\n        > ```",
 ]  # fmt: skip
 
 

@@ -43,3 +43,29 @@ def version_published(version) -> None:
     """Tell every listener about a version just written (inside the publishing transaction)."""
     for listener in _publish_listeners:
         listener(version)
+
+
+# --- Extra content for a version's PDF ---------------------------------------------------------
+
+PdfSectionProvider = Callable[..., dict[int, Any]]
+_pdf_section_providers: list[PdfSectionProvider] = []
+
+
+def register_pdf_section_provider(provider: PdfSectionProvider) -> PdfSectionProvider:
+    """Add what `provider(version=..., as_of=...)` returns to the version's PDF.
+
+    It returns {section id: Typst markup built with `plans.pdf`'s blocks}, put after that
+    section's text (tracking adds each indicator's chart and table of public values).
+    """
+    if provider not in _pdf_section_providers:
+        _pdf_section_providers.append(provider)
+    return provider
+
+
+def pdf_section_extras(*, version, as_of) -> dict[int, list[Any]]:
+    """Every provider's extra content for the version's sections, by section id, in registration order."""
+    extras: dict[int, list[Any]] = {}
+    for provider in _pdf_section_providers:
+        for section_id, markup in provider(version=version, as_of=as_of).items():
+            extras.setdefault(section_id, []).append(markup)
+    return extras

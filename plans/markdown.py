@@ -13,6 +13,7 @@ import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
 
 # `[label]`: a reference label as the reference list allows them (see Reference.label).
 CITATION_RE = re.compile(r"\[([\w][\w.-]{0,19})\]")
@@ -101,3 +102,9 @@ def render_markdown(text: str, references: set[str] | frozenset[str] = frozenset
         link_rel="noopener noreferrer",
     )
     return mark_safe(clean)  # noqa: S308 — sanitised by nh3 just above
+
+
+def markdown_tokens(text: str) -> list[Token]:
+    """The Markdown parsed exactly as `render_markdown` parses it (citations are `citation` tokens),
+    for formats other than HTML (the PDF). Raw HTML comes out as text, never as markup."""
+    return _parser.parse(text or "", {})

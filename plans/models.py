@@ -328,3 +328,32 @@ class PlanVersion(models.Model):
     @property
     def number(self) -> str:
         return f"{self.major}.{self.minor}"
+
+
+class DocumentFormat(models.TextChoices):
+    PDF = "pdf", "PDF"
+
+
+class VersionDocument(models.Model):
+    """A published version typeset as a document (the PDF), made once and kept, then served as it is."""
+
+    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="documents")
+    format = models.CharField(max_length=8, choices=DocumentFormat.choices, default=DocumentFormat.PDF)
+    content = models.BinaryField(help_text="The document's bytes.")
+    sha256 = models.CharField(max_length=64, help_text="SHA-256 of the content; the ETag it is served with.")
+    size = models.PositiveIntegerField(help_text="Length of the content in bytes.")
+    layout = models.PositiveSmallIntegerField(
+        help_text="Revision of the layout it was typeset with; one made with an older layout is made again."
+    )
+    small_count_threshold = models.PositiveSmallIntegerField(
+        help_text="The plan's small-count threshold when it was made; if the plan's changes, it is made again."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["version", "format"], name="one_document_per_version_and_format"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} ({self.get_format_display()})"

@@ -7,8 +7,10 @@ class TrackingConfig(AppConfig):
     verbose_name = "Progress and measurements"
 
     def ready(self) -> None:
-        from plans.hooks import register_demo_loader
+        from plans.hooks import register_demo_loader, register_pdf_section_provider
 
         from .demo import demo_tracking_loader
+        from .pdf import version_pdf_sections
 
         register_demo_loader(demo_tracking_loader)
+        register_pdf_section_provider(version_pdf_sections)

@@ -191,7 +191,7 @@ def indicator_chart(row: IndicatorRow) -> SafeString:
                 )
             )
 
-    description = _description(row)
+    description = chart_description(row)
     svg = format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" class="indicator-chart" viewBox="0 0 {} {}" role="img" '
         'aria-labelledby="{}-title {}-desc" font-family="system-ui, sans-serif" font-size="12">'
@@ -209,7 +209,8 @@ def indicator_chart(row: IndicatorRow) -> SafeString:
     return svg
 
 
-def _description(row: IndicatorRow) -> str:
+def chart_description(row: IndicatorRow) -> str:
+    """The chart in words: its alternative text, for screen readers and the PDF."""
     series = row.series
     sentences = []
     if series:

@@ -5,7 +5,7 @@ Included before plans.urls; every path here is one plans.urls does not use.
 
 from django.urls import path
 
-from .views import editor, public
+from .views import documents, editor, public
 
 app_name = "tracking"
 urlpatterns = [
@@ -17,6 +17,7 @@ urlpatterns = [
     path("plans/<slug:slug>/indicators.json", public.indicators_json, name="indicators_json"),
     path("plans/<slug:slug>/reports/", public.report_list, name="report_list"),
     path("plans/<slug:slug>/reports/<int:year>/", public.report, name="report"),
+    path("plans/<slug:slug>/reports/<int:year>.pdf", documents.report_pdf, name="report_pdf"),
     path("plans/<slug:slug>/edit/progress/", editor.progress_list, name="progress_list"),
     path("plans/<slug:slug>/edit/progress/<int:node_id>/", editor.progress_post_view, name="progress_post"),
     path(

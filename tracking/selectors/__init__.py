@@ -25,7 +25,7 @@ from .actions import (
     state_counts,
 )
 from .indicators import IndicatorRow, Trend, indicator_rows
-from .reports import report_years, versions_published_in, year_bounds
+from .reports import AnnualReport, annual_report, report_years, versions_published_in, year_bounds
 from .sections import SectionRef
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "STATE_ORDER",
     "ActionFilters",
     "ActionRow",
+    "AnnualReport",
     "AreaCounts",
     "IndicatorRow",
     "SectionRef",
@@ -40,6 +41,7 @@ __all__ = [
     "Trend",
     "action_rows",
     "action_state",
+    "annual_report",
     "area_choices",
     "filter_actions",
     "indicator_rows",

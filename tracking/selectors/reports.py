@@ -1,14 +1,18 @@
-"""The years an annual report covers and the versions published in one."""
+"""The years an annual report covers, the versions published in one, and a report's content."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.utils import timezone
 
 from plans.models import Plan, PlanVersion
+from plans.selectors import latest_version
 
 from ..services.common import today
+from .actions import ActionRow, AreaCounts, action_rows, state_counts
+from .indicators import IndicatorRow, indicator_rows
 
 
 def year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
@@ -42,3 +46,50 @@ def report_years(plan: Plan) -> list[int]:
         return []
     first_year = timezone.localtime(first).year
     return list(range(today().year, first_year - 1, -1))
+
+
+@dataclass
+class AnnualReport:
+    """What the report of a year shows (the page and the PDF alike)."""
+
+    plan: Plan
+    year: int
+    version: PlanVersion  # the version current at the year's end (or today)
+    as_of: dt.date
+    complete: bool  # the year is over: the data are as of 31 December
+    rows: list[ActionRow]
+    area_counts: list[AreaCounts]
+    total_counts: AreaCounts
+    indicators: list[IndicatorRow]
+    versions: list[PlanVersion]
+
+    @property
+    def threshold(self) -> int:
+        return self.plan.small_count_threshold
+
+
+def annual_report(plan: Plan, year: int) -> AnnualReport | None:
+    """The year in review, with data as of 31 December (or today, for the current year);
+    None for a year to come, or one by whose end no version had been published."""
+    if year > today().year or year < 1900:
+        return None
+    _, end = year_bounds(year)
+    version = latest_version(plan, published_before=end)
+    if version is None:
+        return None
+    year_end = dt.date(year, 12, 31)
+    as_of = min(year_end, today())
+    rows = action_rows(plan=plan, version=version, as_of=as_of)
+    area_counts, total_counts = state_counts(rows)
+    return AnnualReport(
+        plan=plan,
+        year=year,
+        version=version,
+        as_of=as_of,
+        complete=as_of == year_end,
+        rows=rows,
+        area_counts=area_counts,
+        total_counts=total_counts,
+        indicators=indicator_rows(plan=plan, version=version, as_of=as_of),
+        versions=versions_published_in(plan, year),
+    )

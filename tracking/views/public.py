@@ -24,6 +24,7 @@ from ..selectors import (
     STATES,
     ActionFilters,
     action_rows,
+    annual_report,
     area_choices,
     filter_actions,
     indicator_rows,
@@ -32,8 +33,6 @@ from ..selectors import (
     report_years,
     state_counts,
     today,
-    versions_published_in,
-    year_bounds,
 )
 from ..spreadsheet import csv_cell as _csv_cell
 from ..suppression import format_number
@@ -346,28 +345,23 @@ def report_list(request: HttpRequest, slug: str) -> HttpResponse:
 def report(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     """The year in review: data as of 31 December (or today, for the current year)."""
     plan = get_readable_plan(request, slug)
-    if year > today().year or year < 1900:
-        raise Http404("There is no report for that year.")
-    _, end = year_bounds(year)
-    version = latest_version(plan, published_before=end)
-    if version is None:
-        raise Http404(f"No version of this plan had been published by the end of {year}.")
-    year_end = dt.date(year, 12, 31)
-    as_of = min(year_end, today())
-    rows = action_rows(plan=plan, version=version, as_of=as_of)
-    area_counts, total_counts = state_counts(rows)
+    report = annual_report(plan, year)
+    if report is None:
+        raise Http404("There is no report for that year: it is to come, or no version had been published by its end.")
+    for row in report.indicators:
+        row.chart = indicator_chart(row)
     context = {
         "plan": plan,
-        "version": version,
+        "version": report.version,
         "year": year,
-        "as_of": as_of,
-        "complete": as_of == year_end,
-        "rows": rows,
+        "as_of": report.as_of,
+        "complete": report.complete,
+        "rows": report.rows,
         "states": list(STATES.values()),
-        "area_counts": area_counts,
-        "total_counts": total_counts,
-        "indicators": _indicators_with_charts(plan, version, as_of),
-        "versions": versions_published_in(plan, year),
-        "threshold": plan.small_count_threshold,
+        "area_counts": report.area_counts,
+        "total_counts": report.total_counts,
+        "indicators": report.indicators,
+        "versions": report.versions,
+        "threshold": report.threshold,
     }
     return _private_if_needed(render(request, "tracking/report.html", context), plan, request)

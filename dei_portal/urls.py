@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("healthz", healthz, name="healthz"),
     path("", include("tracking.urls")),
+    path("", include("search.urls")),
     path("", include("plans.urls")),
 ]

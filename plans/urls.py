@@ -1,5 +1,6 @@
 from django.urls import path, register_converter
 
+from . import feeds
 from .views import changes, public, workspace
 
 
@@ -23,6 +24,9 @@ urlpatterns = [
     path("plans/<slug:slug>/v/<version:number>/", public.version_detail, name="version_detail"),
     path("plans/<slug:slug>/v/<version:number>.json", public.version_json, name="version_json"),
     path("plans/<slug:slug>/v/<version:number>.md", public.version_md, name="version_markdown"),
+    # Atom feeds of published versions (public plans only)
+    path("feed/", feeds.SiteFeed(), name="feed"),
+    path("plans/<slug:slug>/feed/", feeds.PlanFeed(), name="plan_feed"),
     # Changes and comparison
     path("plans/<slug:slug>/compare/", changes.compare_pick, name="compare_pick"),
     path(

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "plans",
     "accounts",
     "tracking",
+    "search",
 ]
 
 MIDDLEWARE = [

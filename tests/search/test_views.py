@@ -350,3 +350,27 @@ def test_search_pages_are_not_kept_by_shared_caches(client, searchable_plan):
     response = plan_search(client, searchable_plan, "mentor")
     assert "private" in response["Cache-Control"]
     assert 'name="robots" content="noindex"' in response.text
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/plans/{slug}/",
+        "/plans/{slug}/v/1.1/",
+        "/plans/{slug}/versions/",
+        "/plans/{slug}/compare/1.0/1.1/",
+        "/plans/{slug}/compare/?from=9.9&to=1.0",
+        "/plans/{slug}/actions/",
+        "/plans/{slug}/indicators/",
+        "/plans/{slug}/reports/",
+        "/plans/{slug}/search/?q=mentor",
+    ],
+)
+def test_every_plan_page_has_a_labelled_search_box(client, searchable_plan, url):
+    response = client.get(url.format(slug=searchable_plan.slug))
+    assert response.status_code == (HTTPStatus.NOT_FOUND if "9.9" in url else HTTPStatus.OK)
+    text = response.text
+    form = re.search(r'<form class="plan-search-box" role="search" method="get" action="([^"]+)"', text)
+    assert form[1] == f"/plans/{searchable_plan.slug}/search/"
+    assert '<label class="visually-hidden" for="plan-search-box-q">Search this plan</label>' in text
+    assert 'id="plan-search-box-q" name="q"' in text

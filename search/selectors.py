@@ -136,7 +136,7 @@ def _sqlite_rows(query: ReaderQuery, versions, limit: int) -> list[dict]:
     sql = f"""
         WITH ranked AS MATERIALIZED (
             SELECT e.id, e.version_id, e.position, bm25({fts}, %s, 1.0) AS score
-            FROM {fts} JOIN search_indexedsection e ON e.id = {fts}.rowid
+            FROM {fts} CROSS JOIN search_indexedsection e ON e.id = {fts}.rowid
             WHERE {fts} MATCH %s AND e.version_id IN ({scope_sql})
         ), best AS MATERIALIZED (
             SELECT id, version_id, position, score, COUNT(*) OVER () AS total
@@ -145,8 +145,8 @@ def _sqlite_rows(query: ReaderQuery, versions, limit: int) -> list[dict]:
         SELECT e.number, e.anchor, e.kind, e.plan_title, p.slug AS plan_slug, v.major, v.minor, best.total,
                highlight({fts}, 0, %s, %s) AS title_marked,
                snippet({fts}, 1, %s, %s, ' … ', %s) AS snippet
-        FROM {fts}
-        JOIN best ON best.id = {fts}.rowid
+        FROM best
+        CROSS JOIN {fts} ON {fts}.rowid = best.id
         JOIN search_indexedsection e ON e.id = best.id
         JOIN plans_plan p ON p.id = e.plan_id
         JOIN plans_planversion v ON v.id = e.version_id

@@ -47,15 +47,10 @@ _WORD_CHARS = re.compile(r"[^\W_]+")
 def clean_text(text: str) -> str:
     """`text` in NFC with control, format, private-use and unassigned characters dropped
     (NUL among them: databases refuse it) and white space runs made single spaces."""
-    text = unicodedata.normalize("NFC", text)
-    kept = []
-    for char in text:
-        category = unicodedata.category(char)
-        if char.isspace():
-            kept.append(" ")
-        elif category[0] != "C":  # Cc, Cf, Cs, Co, Cn
-            kept.append(char)
-    return " ".join("".join(kept).split())
+    text = " ".join(unicodedata.normalize("NFC", text).split())
+    if not text.isprintable():  # rare: only then look at each character
+        text = " ".join("".join(char for char in text if unicodedata.category(char)[0] != "C").split())
+    return text
 
 
 @dataclass(frozen=True)

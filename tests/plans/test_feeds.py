@@ -197,3 +197,12 @@ def test_a_members_plan_page_links_to_no_plan_feed(client, make_user, members_pl
     client.force_login(make_user())
     text = client.get(f"/plans/{members_plan.slug}/").text
     assert f"/plans/{members_plan.slug}/feed/" not in text
+
+
+def test_the_feed_of_all_plans_costs_one_query_once_cached(client, make_plan, django_assert_num_queries):
+    for number in range(3):
+        plan_publish(plan=make_plan(f"plan-{number}", title=f"Plan {number}"), notes="First.")
+    client.get("/feed/")
+    with django_assert_num_queries(1):  # the versions, with their plans
+        response = client.get("/feed/")
+    assert len(entries(response)) == 3

@@ -68,7 +68,9 @@ def latest_readable_versions(user) -> QuerySet:
     return Plan.objects.readable_by(user).annotate(latest=Subquery(latest)).values("latest")
 
 
-def search_version(query: ReaderQuery, version: PlanVersion, *, versioned: bool, limit: int = HIT_LIMIT):
+def search_version(
+    query: ReaderQuery, version: PlanVersion, *, versioned: bool, limit: int = HIT_LIMIT
+) -> SearchResults:
     """Search one published version; hits link to its own page with `versioned`, else to the plan's."""
     return _search(query, [version.pk], versioned=versioned, limit=limit)
 
@@ -132,11 +134,16 @@ def _sqlite_rows(query: ReaderQuery, versions, limit: int) -> list[dict]:
     # FTS5's ranking and snippet functions only work in the statement that scans the match, so
     # the hits are ranked and counted first (materialized, so SQLite keeps the steps apart) and
     # only the best `limit` of them get a snippet, in a second scan of the same match.
-    fts = FTS_TABLE
+    fts, rows, plans, versions_table = (
+        FTS_TABLE,
+        IndexedSection._meta.db_table,
+        Plan._meta.db_table,
+        PlanVersion._meta.db_table,
+    )
     sql = f"""
         WITH ranked AS MATERIALIZED (
             SELECT e.id, e.version_id, e.position, bm25({fts}, %s, 1.0) AS score
-            FROM {fts} CROSS JOIN search_indexedsection e ON e.id = {fts}.rowid
+            FROM {fts} CROSS JOIN {rows} e ON e.id = {fts}.rowid
             WHERE {fts} MATCH %s AND e.version_id IN ({scope_sql})
         ), best AS MATERIALIZED (
             SELECT id, version_id, position, score, COUNT(*) OVER () AS total
@@ -147,12 +154,12 @@ def _sqlite_rows(query: ReaderQuery, versions, limit: int) -> list[dict]:
                snippet({fts}, 1, %s, %s, ' … ', %s) AS snippet
         FROM best
         CROSS JOIN {fts} ON {fts}.rowid = best.id
-        JOIN search_indexedsection e ON e.id = best.id
-        JOIN plans_plan p ON p.id = e.plan_id
-        JOIN plans_planversion v ON v.id = e.version_id
+        JOIN {rows} e ON e.id = best.id
+        JOIN {plans} p ON p.id = e.plan_id
+        JOIN {versions_table} v ON v.id = e.version_id
         WHERE {fts} MATCH %s
         ORDER BY best.score, best.version_id, best.position
-    """  # noqa: S608 — the only interpolations are constants and Django's own compiled subquery
+    """  # noqa: S608 — the only interpolations are table names and Django's own compiled subquery
     expression = query.fts5()
     params = [
         TITLE_WEIGHT,

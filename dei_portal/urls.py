@@ -12,5 +12,6 @@ urlpatterns = [
     path("csp-report", csp_report, name="csp_report"),
     path("", include("tracking.urls")),
     path("", include("notifications.urls")),
+    path("", include("search.urls")),
     path("", include("plans.urls")),
 ]

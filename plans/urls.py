@@ -1,5 +1,6 @@
 from django.urls import path, register_converter
 
+from . import feeds
 from .version_numbers import VersionNumberConverter
 from .views import changes, documents, public, workspace
 
@@ -14,6 +15,9 @@ urlpatterns = [
     path("plans/<slug:slug>/v/<version:number>.json", public.version_json, name="version_json"),
     path("plans/<slug:slug>/v/<version:number>.md", public.version_md, name="version_markdown"),
     path("plans/<slug:slug>/v/<version:number>.pdf", documents.version_pdf, name="version_pdf"),
+    # Atom feeds of published versions (public plans only)
+    path("feed/", feeds.SiteFeed(), name="feed"),
+    path("plans/<slug:slug>/feed/", feeds.PlanFeed(), name="plan_feed"),
     # Changes and comparison
     path("plans/<slug:slug>/compare/", changes.compare_pick, name="compare_pick"),
     path(

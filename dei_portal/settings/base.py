@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "accounts",
     "tracking",
     "notifications",
+    "search",
 ]
 
 MIDDLEWARE = [

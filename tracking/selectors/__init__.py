@@ -23,10 +23,11 @@ from .actions import (
     latest_updates,
     owner_choices,
     state_counts,
+    status_then,
 )
 from .indicators import IndicatorRow, Trend, indicator_rows
 from .reports import report_years, versions_published_in, year_bounds
-from .sections import SectionRef
+from .sections import SectionRef, VersionAsOf, version_as_of
 
 __all__ = [
     "STATES",
@@ -38,6 +39,7 @@ __all__ = [
     "SectionRef",
     "State",
     "Trend",
+    "VersionAsOf",
     "action_rows",
     "action_state",
     "area_choices",
@@ -48,7 +50,9 @@ __all__ = [
     "owner_choices",
     "report_years",
     "state_counts",
+    "status_then",
     "today",
+    "version_as_of",
     "versions_published_in",
     "year_bounds",
 ]

@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from .version_numbers import VersionNumberConverter
-from .views import changes, public, workspace
+from .views import changes, permalinks, public, workspace
 
 register_converter(VersionNumberConverter, "version")
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("plans/<slug:slug>/v/<version:number>/", public.version_detail, name="version_detail"),
     path("plans/<slug:slug>/v/<version:number>.json", public.version_json, name="version_json"),
     path("plans/<slug:slug>/v/<version:number>.md", public.version_md, name="version_markdown"),
+    path("plans/<slug:slug>/s/<int:node_id>/", permalinks.section_permalink, name="section_permalink"),
     # Changes and comparison
     path("plans/<slug:slug>/compare/", changes.compare_pick, name="compare_pick"),
     path(

@@ -5,13 +5,24 @@ from django.views.generic import RedirectView
 
 from plans.views.health import healthz
 
+
+class FaviconRedirect(RedirectView):
+    """Browsers ask for /favicon.ico whatever a page links to: send them to the portal's icon.
+
+    Resolved per request, not at import: under the manifest storage the icon's hashed name
+    exists only once collectstatic has run.
+    """
+
+    def get_redirect_url(self, *args, **kwargs) -> str:
+        return static("favicon.svg")
+
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("healthz", healthz, name="healthz"),
-    # Browsers ask for /favicon.ico whatever the page links to; send them to the portal's icon.
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=False), name="favicon"),
+    path("favicon.ico", FaviconRedirect.as_view(), name="favicon"),
     path("", include("tracking.urls")),
     path("", include("plans.urls")),
 ]

@@ -38,7 +38,8 @@ WIDE_ELEMENTS = """
         }
       }
       if (!inScrollBox) {
-        found.push(element.tagName.toLowerCase() + (element.className ? "." + String(element.className).split(" ").join(".") : "") + " right=" + Math.round(box.right));
+        const classes = element.className ? "." + String(element.className).split(" ").join(".") : "";
+        found.push(element.tagName.toLowerCase() + classes + " right=" + Math.round(box.right));
       }
     }
   }

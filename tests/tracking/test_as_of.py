@@ -125,6 +125,8 @@ def test_summary_counts_equal_the_rows_listed_under_each_state(client, demo, day
         assert len(listed) == count, state.key
         assert {row.state.key for row in listed} <= {state.key}
     for area in response.context["area_counts"]:
+        if area.area is None:  # actions outside any area have no area filter; the totals above count them
+            continue
         for state, count in area.cells:
             listed = actions_page(client, demo, **query, status=state.key, area=area.area.id).context["rows"]
             assert len(listed) == count, (area.area.title, state.key)

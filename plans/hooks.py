@@ -6,12 +6,19 @@
   transaction, right after the version row is written, so whatever a listener writes (a search
   index, queued emails) commits or rolls back with the version itself. A listener that has
   slow work to do queues it (for example with `transaction.on_commit` and a background task).
+- `register_section_extras(provider)`: live facts shown inside a published version's sections
+  (tracking: each action's latest progress). `provider.stamp(plan)` returns a short string that
+  changes whenever what `provider.html(plan=..., version=...)` returns may change (a cache
+  or ETag built from it is never stale); `html` returns safe HTML by section id.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
+
+from django.utils.safestring import SafeString, mark_safe
 
 DemoLoader = Callable[..., str]
 PublishListener = Callable[[Any], None]
@@ -69,3 +76,41 @@ def pdf_section_extras(*, version, as_of) -> dict[int, list[Any]]:
         for section_id, markup in provider(version=version, as_of=as_of).items():
             extras.setdefault(section_id, []).append(markup)
     return extras
+
+
+# --- Live facts inside a published version's sections ----------------------------------------
+
+
+class SectionExtras(Protocol):
+    def stamp(self, plan: Any) -> str: ...
+
+    def html(self, *, plan: Any, version: Any) -> dict[int, str]: ...
+
+
+_section_extras: list[SectionExtras] = []
+
+# The place of each section's live facts in a rendered document (templates/plans/includes/_document.html).
+# Markdown and titles can never produce it: raw HTML and comments are escaped or stripped.
+_EXTRA_MARK = re.compile(r"<!--section-extra:(\d+)-->")
+
+
+def register_section_extras(provider: SectionExtras) -> SectionExtras:
+    """Show `provider`'s live facts inside published versions' sections (once per provider)."""
+    if provider not in _section_extras:
+        _section_extras.append(provider)
+    return provider
+
+
+def section_extras_stamp(plan) -> str:
+    """A string that changes whenever any section's live facts for this plan may change."""
+    return ".".join(provider.stamp(plan) for provider in _section_extras)
+
+
+def fill_section_extras(document: str, *, plan, version) -> SafeString:
+    """The rendered document with each section's live facts in place (or nothing)."""
+    extras: dict[int, list[str]] = {}
+    for provider in _section_extras:
+        for section_id, html in provider.html(plan=plan, version=version).items():
+            extras.setdefault(section_id, []).append(html)
+    filled = _EXTRA_MARK.sub(lambda match: "".join(extras.get(int(match.group(1)), ())), document)
+    return mark_safe(filled)  # noqa: S308 -- the document is rendered and escaped; providers return safe HTML

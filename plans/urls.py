@@ -2,7 +2,7 @@ from django.urls import path, register_converter
 
 from . import feeds
 from .version_numbers import VersionNumberConverter
-from .views import changes, documents, public, workspace
+from .views import changes, documents, permalinks, public, workspace
 
 register_converter(VersionNumberConverter, "version")
 
@@ -18,6 +18,7 @@ urlpatterns = [
     # Atom feeds of published versions (public plans only)
     path("feed/", feeds.SiteFeed(), name="feed"),
     path("plans/<slug:slug>/feed/", feeds.PlanFeed(), name="plan_feed"),
+    path("plans/<slug:slug>/s/<int:node_id>/", permalinks.section_permalink, name="section_permalink"),
     # Changes and comparison
     path("plans/<slug:slug>/compare/", changes.compare_pick, name="compare_pick"),
     path(

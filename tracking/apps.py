@@ -7,10 +7,12 @@ class TrackingConfig(AppConfig):
     verbose_name = "Progress and measurements"
 
     def ready(self) -> None:
-        from plans.hooks import register_demo_loader, register_pdf_section_provider
+        from plans.hooks import register_demo_loader, register_pdf_section_provider, register_section_extras
 
         from .demo import demo_tracking_loader
         from .pdf import version_pdf_sections
+        from .section_progress import action_progress
 
         register_demo_loader(demo_tracking_loader)
         register_pdf_section_provider(version_pdf_sections)
+        register_section_extras(action_progress)

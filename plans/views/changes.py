@@ -20,6 +20,7 @@ from django.views.decorators.http import condition, require_safe
 
 from ..access import get_published_plan, get_readable_plan, workspace_view
 from ..diff import diff_snapshots
+from ..diff.rendered import rendered_snapshot_diff
 from ..models import Plan, PlanVersion
 from ..selectors import latest_version, plan_versions
 from ..snapshot import plan_snapshot
@@ -27,7 +28,7 @@ from ..version_numbers import VersionNumber, parse_version_number
 from .public import canonical_version_urls, mark_cacheable_by
 
 # Bump when the diff's HTML changes, so that cached comparisons are rendered again.
-DIFF_HTML_VERSION = 1
+DIFF_HTML_VERSION = 2
 
 
 @dataclass
@@ -86,15 +87,17 @@ def render_snapshot_diff(
     new_url: str | None = None,
     old_label: str = "",
     new_label: str = "",
+    rendered: bool = False,
 ) -> SafeString:
     """The structured diff of two snapshots as HTML (the _snapshot_diff.html include).
 
     `old_url` / `new_url`: pages where the old / new sections can be read, named by
     `old_label` / `new_label` ("version 1.0"); each change links to its section there
-    by anchor. Headings start at <h2>.
+    by anchor. Headings start at <h2>. `rendered`: Markdown text shown as readers see it
+    (plans.diff.rendered), not as source.
     """
     context = {
-        "diff": diff_snapshots(old, new),
+        "diff": rendered_snapshot_diff(old, new) if rendered else diff_snapshots(old, new),
         "old_url": old_url,
         "new_url": new_url,
         "old_label": old_label,
@@ -117,6 +120,7 @@ def _render_version_diff(plan: Plan, old: PlanVersion, new: PlanVersion) -> Safe
             new_url=reverse("plans:version_detail", kwargs={"slug": plan.slug, "number": new.number}),
             old_label=f"version {old.number}",
             new_label=f"version {new.number}",
+            rendered=True,
         )
         cache.set(key, str(html), timeout=None)
     return mark_safe(html)  # noqa: S308 -- rendered by render_snapshot_diff above, autoescaped

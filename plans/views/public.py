@@ -16,6 +16,7 @@ from django.utils.http import http_date
 from django.views.decorators.http import condition, require_safe
 
 from ..access import get_readable_plan
+from ..hooks import fill_section_extras, section_extras_stamp
 from ..markdown import render_markdown
 from ..models import ActionStatus, Direction, Plan, PlanVersion, Visibility
 from ..permissions import can_edit
@@ -65,9 +66,17 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/plan_list.html", context)
 
 
+# Bump when _document.html changes, so that cached documents are rendered again.
+DOCUMENT_HTML_VERSION = 2
+
+
 def _render_document(version: PlanVersion) -> str:
-    """The version's document body; published versions never change, so it is cached once rendered."""
-    key = f"plans:version-html:{version.pk}:{version.content_hash}"
+    """The version's document body; published versions never change, so it is cached once rendered.
+
+    Live facts (an action's progress) are not in it: each section carries a mark that
+    `plans.hooks.fill_section_extras` fills on every request.
+    """
+    key = f"plans:version-html:{DOCUMENT_HTML_VERSION}:{version.pk}:{version.content_hash}"
     html = cache.get(key)
     if html is None:
         snapshot = version.snapshot
@@ -83,7 +92,12 @@ def _render_document(version: PlanVersion) -> str:
                 section["direction_label"] = Direction(section["direction"]).label
         html = render_to_string(
             "plans/includes/_document.html",
-            {"snapshot": snapshot, "sections": sections, "references": snapshot["references"]},
+            {
+                "snapshot": snapshot,
+                "sections": sections,
+                "references": snapshot["references"],
+                "plan_slug": version.plan.slug,
+            },
         )
         cache.set(key, html, timeout=None)
     return html
@@ -120,9 +134,11 @@ def _resolve_version(
 
 
 def _etag(version: PlanVersion, request: HttpRequest) -> str:
-    # The page shows who is signed in, so signed-in and anonymous copies differ.
+    # The page shows who is signed in, so signed-in and anonymous copies differ; and the live
+    # facts in its sections (progress), so their stamp is part of it.
     audience = f"u{request.user.pk}" if request.user.is_authenticated else "anon"
-    return f'"{version.content_hash[:20]}-{version.pk}-{audience}"'
+    live = section_extras_stamp(version.plan)
+    return f'"{version.content_hash[:20]}-{version.pk}-{audience}-{live}"'
 
 
 def _version_etag(request: HttpRequest, slug: str, number: VersionNumber | None = None) -> str | None:
@@ -152,7 +168,7 @@ def _version_page(request: HttpRequest, slug: str, number: VersionNumber | None)
             "previous": previous,
             "is_latest": latest.pk == version.pk,
             "can_edit": can_edit(request.user, plan),
-            "document": _render_document(version),
+            "document": fill_section_extras(_render_document(version), plan=plan, version=version),
             "toc": version.snapshot["sections"],
         },
     )

@@ -315,7 +315,7 @@ def test_looking_back_before_the_version_costs_one_query_more_whatever_the_size(
 ):
     plan = plan_with_actions(make_plan, make_user, count)
     url = reverse("tracking:actions", kwargs={"slug": plan.slug}) + f"?as_of={days_ago(400).isoformat()}"
-    with django_assert_num_queries(4):  # the actions' recorded statuses on that day
+    with django_assert_num_queries(4):  # no version in force yet: the first one
         response = client.get(url)
     assert response.status_code == HTTPStatus.OK
 

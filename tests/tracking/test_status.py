@@ -28,7 +28,7 @@ FUTURE = dt.date(2026, 6, 2)
         (ActionStatus.IN_PROGRESS, PAST, "overdue"),
         (ActionStatus.PLANNED, PAST, "overdue"),
         (ActionStatus.PROPOSED, PAST, "overdue"),
-        (ActionStatus.DEFERRED, PAST, "overdue"),
+        (ActionStatus.DEFERRED, PAST, "deferred_late"),  # deferral is a decision, not a delay
         (ActionStatus.PLANNED, FUTURE, "not_started"),
         (ActionStatus.PROPOSED, None, "not_started"),
         (ActionStatus.DEFERRED, FUTURE, "deferred"),
@@ -58,13 +58,14 @@ def test_status_comes_from_the_latest_update_on_or_before_the_date(tracked_plan,
     earlier = row(days_ago(10))
     assert (earlier.status, earlier.percent_complete) == ("in_progress", 40)
     before_any = row(days_ago(60))
-    # Before any update: the status in the published version.
-    assert (before_any.status, before_any.updated_on) == ("in_progress", None)
+    # Before any update, and before the version was published: nothing says work had begun.
+    assert (before_any.status, before_any.updated_on, before_any.state.key) == ("planned", None, "not_started")
 
 
-def test_before_its_updates_an_action_has_the_status_it_had_then(make_tracked_plan, editor):
+def test_before_its_updates_an_action_has_not_started(make_tracked_plan, editor):
     """A version published after an update carries that update's status; looking back to a day
-    before the update must not show it already done."""
+    before the update must not show it already done. The draft's own history is not public
+    and is not a dated record of the work: it does not count."""
     plan = make_tracked_plan("later", publish=False)
     action = node(plan, "Run a mentoring scheme")
     action.history.update(history_date=timezone.now() - dt.timedelta(days=100))  # in progress since then
@@ -77,7 +78,7 @@ def test_before_its_updates_an_action_has_the_status_it_had_then(make_tracked_pl
 
     assert row(days_ago(0)).status == ActionStatus.DONE
     before = row(days_ago(10))
-    assert (before.status, before.updated_on, before.state.key) == (ActionStatus.IN_PROGRESS, None, "on_track")
+    assert (before.status, before.updated_on, before.state.key) == (ActionStatus.PLANNED, None, "not_started")
 
 
 def test_without_updates_the_published_status_counts(tracked_plan):

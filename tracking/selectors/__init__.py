@@ -23,10 +23,11 @@ from .actions import (
     latest_updates,
     owner_choices,
     state_counts,
+    status_then,
 )
 from .indicators import IndicatorRow, Trend, indicator_rows
 from .reports import AnnualReport, annual_report, report_years, versions_published_in, year_bounds
-from .sections import SectionRef
+from .sections import SectionRef, VersionAsOf, version_as_of
 
 __all__ = [
     "STATES",
@@ -39,6 +40,7 @@ __all__ = [
     "SectionRef",
     "State",
     "Trend",
+    "VersionAsOf",
     "action_rows",
     "action_state",
     "annual_report",
@@ -50,7 +52,9 @@ __all__ = [
     "owner_choices",
     "report_years",
     "state_counts",
+    "status_then",
     "today",
+    "version_as_of",
     "versions_published_in",
     "year_bounds",
 ]

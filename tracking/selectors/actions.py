@@ -12,7 +12,7 @@ from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from plans.models import ActionStatus, Node, NodeKind, Plan, PlanVersion
+from plans.models import ActionStatus, NodeKind, Plan, PlanVersion
 
 from ..models import ProgressUpdate
 from .sections import SectionRef, _date, _ref, _walk
@@ -36,27 +36,55 @@ STATES: dict[str, State] = {
     for s in (
         State("overdue", "Overdue", "⚠", "state-overdue", "Its target date has passed and it is not done."),
         State("on_track", "On track", "➜", "state-on-track", "In progress, before its target date."),
-        State("not_started", "Not started", "○", "state-not-started", "Proposed or planned; no work reported yet."),
+        State(
+            "not_started",
+            "Not started",
+            "○",
+            "state-not-started",
+            "Proposed or planned, or not yet begun on that day; no work reported yet.",
+        ),
         State("deferred", "Deferred", "‖", "state-deferred", "Put off for now, before its target date."),
+        State(
+            "deferred_late",
+            "Deferred (target date passed)",
+            "‖",
+            "state-deferred",
+            "Put off by decision; its target date has passed since.",
+        ),
         State("done", "Done", "✓", "state-done", "Completed."),
         State("dropped", "Dropped", "✕", "state-dropped", "Will not be done."),
     )
 }
 STATE_ORDER = list(STATES)
 
+# Statuses that say work happened. Only a dated record (a progress update, or a version in
+# force on the day) can show them; before its start date an action has not begun.
+WORK_STATUSES = frozenset({ActionStatus.IN_PROGRESS, ActionStatus.DONE})
 
-def action_state(*, status: str, target_date: dt.date | None, as_of: dt.date) -> State:
-    """Overdue: target date passed and not done or dropped. Otherwise follows the status."""
+
+def action_state(
+    *, status: str, target_date: dt.date | None, as_of: dt.date, start_date: dt.date | None = None
+) -> State:
+    """The state of an action on `as_of`, from its status then and its dates.
+
+    Before its start date an action is never on track or done: it has not started.
+    Deferral is a decision, not a delay: a deferred action is never overdue, but says when
+    its target date has passed. Otherwise, past its target date and neither done nor
+    dropped, it is overdue.
+    """
+    if start_date is not None and as_of < start_date and status in WORK_STATUSES:
+        status = ActionStatus.PLANNED
     if status == ActionStatus.DONE:
         return STATES["done"]
     if status == ActionStatus.DROPPED:
         return STATES["dropped"]
-    if target_date is not None and target_date < as_of:
+    late = target_date is not None and target_date < as_of
+    if status == ActionStatus.DEFERRED:
+        return STATES["deferred_late" if late else "deferred"]
+    if late:
         return STATES["overdue"]
     if status == ActionStatus.IN_PROGRESS:
         return STATES["on_track"]
-    if status == ActionStatus.DEFERRED:
-        return STATES["deferred"]
     return STATES["not_started"]
 
 
@@ -101,46 +129,57 @@ def latest_updates(plan: Plan, *, as_of: dt.date) -> dict[int, dict[str, Any]]:
     return {row["node_id"]: row for row in rows}
 
 
-def recorded_statuses(plan: Plan, *, as_of: dt.date) -> dict[int, str]:
-    """Each action's status as recorded in its history at the end of `as_of`, by node id (one query)."""
-    end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone())
-    rows = (
-        Node.history.filter(plan_id=plan.pk, kind=NodeKind.ACTION, history_date__lt=end)
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("id")],
-                order_by=[F("history_date").desc(), F("history_id").desc()],
-            )
-        )
-        .filter(rank=1)
-        .values_list("id", "status")
-    )
-    return dict(rows)
+def status_then(
+    *,
+    update: dict[str, Any] | None,
+    recorded: str | None,
+    in_force: bool,
+    start_date: dt.date | None,
+    as_of: dt.date,
+) -> str:
+    """An action's status on `as_of`, from dated records only.
+
+    `update` is its latest progress update dated on or before the day; `recorded` its
+    status in the version shown, which is a record of that day only when the version was
+    in force then (`in_force`). Without either, the action had not started: proposed if
+    the plan records it as proposed, planned otherwise. Deferral and dropping are decisions
+    the plan records, kept as it records them; work (in progress, done) needs a dated record.
+    """
+    if update is not None:
+        status = update["status"]
+    elif in_force:
+        status = recorded or ActionStatus.PROPOSED
+    elif recorded in (ActionStatus.PROPOSED, ActionStatus.DEFERRED, ActionStatus.DROPPED):
+        status = recorded
+    else:
+        status = ActionStatus.PLANNED
+    if start_date is not None and as_of < start_date and status in WORK_STATUSES:
+        return ActionStatus.PLANNED
+    return status
 
 
-def action_rows(*, plan: Plan, version: PlanVersion, as_of: dt.date) -> list[ActionRow]:
-    """Every action of the version, in document order, with its status as of the date.
+def action_rows(*, plan: Plan, version: PlanVersion, as_of: dt.date, in_force: bool | None = None) -> list[ActionRow]:
+    """Every action of the version, in document order, with its state on `as_of`.
 
-    The status is that of the latest progress update dated on or before the date. Without
-    one, it is the status in the version; but if the version was published after the date,
-    its status may already follow later updates, so the action's recorded history says
-    what its status was then.
+    What was true that day decides: the latest progress update dated on or before it (by
+    its date, not when it was written), else the status in the version if that version
+    was in force on the day, else "not started" (see `status_then`); then its start and
+    target dates (see `action_state`). `in_force` defaults to whether the version was
+    published by the end of `as_of`.
     """
     updates = latest_updates(plan, as_of=as_of)
-    then: dict[int, str] = {}
-    if version.published_at is not None and as_of < timezone.localdate(version.published_at):
-        then = recorded_statuses(plan, as_of=as_of)
+    if in_force is None:
+        in_force = version.published_at is not None and timezone.localdate(version.published_at) <= as_of
     rows = []
     for position, (section, area, goal) in enumerate(_walk(version.snapshot["sections"])):
         if section["kind"] != NodeKind.ACTION:
             continue
         update = updates.get(section.get("id"))
-        if update:
-            status = update["status"]
-        else:
-            status = then.get(section.get("id")) or section.get("status") or ActionStatus.PROPOSED
+        start_date = _date(section.get("start_date"))
         target_date = _date(section.get("target_date"))
+        status = status_then(
+            update=update, recorded=section.get("status"), in_force=in_force, start_date=start_date, as_of=as_of
+        )
         rows.append(
             ActionRow(
                 id=section.get("id"),
@@ -153,12 +192,12 @@ def action_rows(*, plan: Plan, version: PlanVersion, as_of: dt.date) -> list[Act
                 owner=section.get("owner") or "",
                 leads=section.get("leads") or "",
                 status=status,
-                start_date=_date(section.get("start_date")),
+                start_date=start_date,
                 target_date=target_date,
                 percent_complete=update["percent_complete"] if update else None,
                 updated_on=update["date"] if update else None,
                 note=update["note"] if update else "",
-                state=action_state(status=status, target_date=target_date, as_of=as_of),
+                state=action_state(status=status, target_date=target_date, as_of=as_of, start_date=start_date),
             )
         )
     return rows

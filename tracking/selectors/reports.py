@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from plans.models import Plan, PlanVersion
-from plans.selectors import latest_version
 
 from ..services.common import today
 from .actions import ActionRow, AreaCounts, action_rows, state_counts
 from .indicators import IndicatorRow, indicator_rows
+from .sections import version_as_of
 
 
 def year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
@@ -54,9 +54,12 @@ class AnnualReport:
 
     plan: Plan
     year: int
-    version: PlanVersion  # the version current at the year's end (or today)
+    version: PlanVersion  # the version in force on `as_of`
+    in_force: bool  # False: no version was in force yet on `as_of`; the first one is shown
     as_of: dt.date
-    complete: bool  # the year is over: the data are as of 31 December
+    latest_day: dt.date  # the last day the report can be as of: 31 December, or today
+    complete: bool  # the data are as of 31 December
+    year_so_far: bool  # the current year, as of today
     rows: list[ActionRow]
     area_counts: list[AreaCounts]
     total_counts: AreaCounts
@@ -68,28 +71,35 @@ class AnnualReport:
         return self.plan.small_count_threshold
 
 
-def annual_report(plan: Plan, year: int) -> AnnualReport | None:
-    """The year in review, with data as of 31 December (or today, for the current year);
-    None for a year to come, or one by whose end no version had been published."""
+def annual_report(plan: Plan, year: int, as_of: dt.date | None = None) -> AnnualReport | None:
+    """The year in review as of `as_of` (default: 31 December, or today for the current year; a
+    day outside the year is brought inside it), from the version in force on that day.
+
+    None for a year to come, or one by whose end no version had been published.
+    """
     if year > today().year or year < 1900:
         return None
     _, end = year_bounds(year)
-    version = latest_version(plan, published_before=end)
-    if version is None:
+    year_start, year_end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    latest_day = min(year_end, today())
+    as_of = min(max(as_of or latest_day, year_start), latest_day)
+    shown = version_as_of(plan, as_of)
+    if shown is None or (not shown.in_force and shown.version.published_at >= end):
         return None
-    year_end = dt.date(year, 12, 31)
-    as_of = min(year_end, today())
-    rows = action_rows(plan=plan, version=version, as_of=as_of)
+    rows = action_rows(plan=plan, version=shown.version, as_of=as_of, in_force=shown.in_force)
     area_counts, total_counts = state_counts(rows)
     return AnnualReport(
         plan=plan,
         year=year,
-        version=version,
+        version=shown.version,
+        in_force=shown.in_force,
         as_of=as_of,
+        latest_day=latest_day,
         complete=as_of == year_end,
+        year_so_far=as_of == today() and as_of < year_end,
         rows=rows,
         area_counts=area_counts,
         total_counts=total_counts,
-        indicators=indicator_rows(plan=plan, version=version, as_of=as_of),
+        indicators=indicator_rows(plan=plan, version=shown.version, as_of=as_of),
         versions=versions_published_in(plan, year),
     )

@@ -19,7 +19,7 @@ from plans.pdf.http import pdf_response, unavailable
 
 from ..pdf import report_source
 from ..selectors import annual_report
-from .public import _private_if_needed
+from .public import _private_if_needed, as_of_param
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ CACHE_TIMEOUT = 60 * 60 * 24 * 7
 @require_safe
 def report_pdf(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     plan = get_readable_plan(request, slug)
-    report = annual_report(plan, year)
+    report = annual_report(plan, year, as_of_param(request))
     if report is None:
         raise Http404("There is no report for that year: it is to come, or no version had been published by its end.")
     source = report_source(report)

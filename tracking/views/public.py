@@ -1,8 +1,8 @@
 """Public dashboards and reports, for everyone who may read the plan.
 
-Sections come from the latest published version; progress and measurements are live
-data shown as of a date. Measurements reach these views only through the suppression
-selector, so small groups never show.
+Sections come from the version in force on the day shown (the latest published version,
+for today); progress and measurements are live data shown as of that day. Measurements
+reach these views only through the suppression selector, so small groups never show.
 """
 
 from __future__ import annotations
@@ -23,36 +23,46 @@ from ..charts import indicator_chart
 from ..selectors import (
     STATES,
     ActionFilters,
+    VersionAsOf,
     action_rows,
     annual_report,
     area_choices,
     filter_actions,
     indicator_rows,
-    latest_version,
     owner_choices,
     report_years,
     state_counts,
     today,
+    version_as_of,
 )
 from ..spreadsheet import csv_cell as _csv_cell
 from ..suppression import format_number
 
 
-def _published(request: HttpRequest, slug: str) -> tuple[Plan, PlanVersion]:
+def _published(request: HttpRequest, slug: str, as_of: dt.date) -> tuple[Plan, VersionAsOf]:
+    """The plan and the version in force on `as_of` (the first one, for a day before it)."""
     plan = get_readable_plan(request, slug)
-    version = latest_version(plan)
-    if version is None:
+    shown = version_as_of(plan, as_of)
+    if shown is None:
         raise Http404("This plan has no published version yet.")
-    return plan, version
+    return plan, shown
 
 
-def _as_of(request: HttpRequest) -> dt.date:
-    """?as_of=YYYY-MM-DD to look back; today otherwise (and never later than today)."""
+def _as_of(request: HttpRequest, *, default: dt.date | None = None) -> dt.date:
+    """?as_of=YYYY-MM-DD to look back; `default` (today) otherwise, and never later than today."""
     try:
-        chosen = dt.date.fromisoformat(request.GET.get("as_of", ""))
+        chosen = dt.date.fromisoformat(request.GET.get("as_of", "")[:10])
     except ValueError:
-        return today()
+        return default or today()
     return min(chosen, today())
+
+
+def as_of_param(request: HttpRequest) -> dt.date | None:
+    """The day asked for with ?as_of=YYYY-MM-DD (never later than today), or None when none (or a bad one) is given."""
+    try:
+        return min(dt.date.fromisoformat(request.GET.get("as_of", "")[:10]), today())
+    except ValueError:
+        return None
 
 
 def _private_if_needed(response: HttpResponse, plan: Plan, request: HttpRequest) -> HttpResponse:
@@ -107,9 +117,10 @@ def _sort_columns(filters: ActionFilters, keep: dict[str, str]) -> list[dict[str
 
 @require_safe
 def actions(request: HttpRequest, slug: str) -> HttpResponse:
-    plan, version = _published(request, slug)
     as_of = _as_of(request)
-    rows = action_rows(plan=plan, version=version, as_of=as_of)
+    plan, shown = _published(request, slug, as_of)
+    version = shown.version
+    rows = action_rows(plan=plan, version=version, as_of=as_of, in_force=shown.in_force)
     filters = ActionFilters.from_query(request.GET)
     selected = filter_actions(rows, filters)
     area_counts, total_counts = state_counts(rows)
@@ -117,9 +128,11 @@ def actions(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "plan": plan,
         "version": version,
+        "in_force": shown.in_force,
         "as_of": as_of,
         "is_today": as_of == today(),
         "rows": selected,
+        "total_rows": rows,
         "total": len(rows),
         "filters": filters,
         "areas": area_choices(rows),
@@ -156,9 +169,13 @@ ACTION_CSV_HEADER = [
 @require_safe
 def actions_csv(request: HttpRequest, slug: str) -> HttpResponse:
     """The actions table as CSV, with the same filters and sort as the page."""
-    plan, version = _published(request, slug)
     as_of = _as_of(request)
-    rows = filter_actions(action_rows(plan=plan, version=version, as_of=as_of), ActionFilters.from_query(request.GET))
+    plan, shown = _published(request, slug, as_of)
+    version = shown.version
+    rows = filter_actions(
+        action_rows(plan=plan, version=version, as_of=as_of, in_force=shown.in_force),
+        ActionFilters.from_query(request.GET),
+    )
     response, writer = _csv_response(plan, request, f"{plan.slug}-actions-{as_of.isoformat()}.csv")
     writer.writerow(ACTION_CSV_HEADER)
     for row in rows:
@@ -193,11 +210,13 @@ def _indicators_with_charts(plan: Plan, version: PlanVersion, as_of: dt.date):
 
 @require_safe
 def indicators(request: HttpRequest, slug: str) -> HttpResponse:
-    plan, version = _published(request, slug)
     as_of = _as_of(request)
+    plan, shown = _published(request, slug, as_of)
+    version = shown.version
     context = {
         "plan": plan,
         "version": version,
+        "in_force": shown.in_force,
         "as_of": as_of,
         "is_today": as_of == today(),
         "indicators": _indicators_with_charts(plan, version, as_of),
@@ -227,8 +246,9 @@ INDICATOR_CSV_HEADER = [
 @require_safe
 def indicators_csv(request: HttpRequest, slug: str) -> HttpResponse:
     """Every public measurement as CSV; a small group's value reads "fewer than N", its counts empty."""
-    plan, version = _published(request, slug)
     as_of = _as_of(request)
+    plan, shown = _published(request, slug, as_of)
+    version = shown.version
     response, writer = _csv_response(plan, request, f"{plan.slug}-measurements-{as_of.isoformat()}.csv")
     writer.writerow(INDICATOR_CSV_HEADER)
     for row in indicator_rows(plan=plan, version=version, as_of=as_of):
@@ -265,9 +285,13 @@ def _plan_header(plan: Plan, version: PlanVersion, as_of: dt.date) -> dict:
 @require_safe
 def actions_json(request: HttpRequest, slug: str) -> HttpResponse:
     """The actions table as JSON, with the same filters and sort as the page."""
-    plan, version = _published(request, slug)
     as_of = _as_of(request)
-    rows = filter_actions(action_rows(plan=plan, version=version, as_of=as_of), ActionFilters.from_query(request.GET))
+    plan, shown = _published(request, slug, as_of)
+    version = shown.version
+    rows = filter_actions(
+        action_rows(plan=plan, version=version, as_of=as_of, in_force=shown.in_force),
+        ActionFilters.from_query(request.GET),
+    )
     data = _plan_header(plan, version, as_of) | {
         "actions": [
             {
@@ -295,8 +319,9 @@ def actions_json(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def indicators_json(request: HttpRequest, slug: str) -> HttpResponse:
     """Every indicator with its public measurements. A hidden one has "value": null and says why."""
-    plan, version = _published(request, slug)
     as_of = _as_of(request)
+    plan, shown = _published(request, slug, as_of)
+    version = shown.version
     data = _plan_header(plan, version, as_of) | {
         "small_count_threshold": plan.small_count_threshold,
         "indicators": [
@@ -333,7 +358,8 @@ def indicators_json(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def report_list(request: HttpRequest, slug: str) -> HttpResponse:
-    plan, version = _published(request, slug)
+    plan, shown = _published(request, slug, today())
+    version = shown.version
     return _private_if_needed(
         render(request, "tracking/report_list.html", {"plan": plan, "version": version, "years": report_years(plan)}),
         plan,
@@ -343,9 +369,13 @@ def report_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def report(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    """The year in review: data as of 31 December (or today, for the current year)."""
+    """The year in review: data as of 31 December (or today, for the current year).
+
+    `?as_of=` picks another day of that year (a day outside it is brought inside); the
+    plan text is that of the version in force on the day the report is as of.
+    """
     plan = get_readable_plan(request, slug)
-    report = annual_report(plan, year)
+    report = annual_report(plan, year, as_of_param(request))
     if report is None:
         raise Http404("There is no report for that year: it is to come, or no version had been published by its end.")
     for row in report.indicators:
@@ -353,9 +383,12 @@ def report(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     context = {
         "plan": plan,
         "version": report.version,
+        "in_force": report.in_force,
         "year": year,
         "as_of": report.as_of,
         "complete": report.complete,
+        "year_so_far": report.year_so_far,
+        "latest_day": report.latest_day,
         "rows": report.rows,
         "states": list(STATES.values()),
         "area_counts": report.area_counts,

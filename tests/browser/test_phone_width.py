@@ -11,7 +11,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from plans.demo import demo_load
+from accounts.demo import demo_load
 from plans.models import Node
 from plans.services import plan_publish
 from tracking.demo import demo_tracking_load

@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-from plans.demo import demo_load
+from accounts.demo import demo_load
 from plans.models import Node
 
 

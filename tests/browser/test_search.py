@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from plans.demo import demo_load
+from accounts.demo import demo_load
 
 
 def test_reader_searches_from_the_plan_header_and_follows_a_hit(page, check_accessibility):

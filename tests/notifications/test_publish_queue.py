@@ -77,15 +77,18 @@ def test_the_messages_roll_back_with_a_publication_that_fails(published_plan, ma
 def test_sending_starts_after_the_commit_and_only_when_something_was_queued(
     published_plan, make_subscription, django_capture_on_commit_callbacks
 ):
+    def ours(callbacks):  # publishing queues other work too (the version's PDF)
+        return [c for c in callbacks if getattr(c, "__module__", "").startswith("notifications")]
+
     with django_capture_on_commit_callbacks() as callbacks:
         publish_change(published_plan)
-    assert callbacks == []  # no subscriber: no task
+    assert ours(callbacks) == []  # no subscriber: no task
 
     make_subscription(published_plan, "ada@example.org")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         version = publish_change(published_plan, notes="Third version.")
         assert mail.outbox == []  # nothing is sent inside the publishing transaction
-    assert len(callbacks) == 1
+    assert len(ours(callbacks)) == 1
     # The test settings' immediate backend ran the task after the commit.
     assert [m.to for m in mail.outbox] == [["ada@example.org"]]
     assert Delivery.objects.get(version=version).status == DeliveryStatus.SENT

@@ -24,7 +24,7 @@ def _fresh_cache():
 
 @pytest.fixture
 def publisher(make_user, plan):
-    return make_user("chair.person@example.org", plan=plan, role=Role.PUBLISHER, first_name="Chair")
+    return make_user("chair.person@example.org", plan=plan, role=Role.PUBLISHER, name="Chair")
 
 
 @pytest.fixture

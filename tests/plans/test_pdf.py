@@ -470,7 +470,7 @@ def test_an_unpublished_plan_and_a_missing_version_are_404(client, plan, publish
 
 
 def test_a_version_number_spelled_another_way_redirects(client, published_plan):
-    response = client.get(pdf_url(published_plan, "01.0"))
+    response = client.get(f"/plans/{published_plan.slug}/v/01.0.pdf")
     assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
     assert response["Location"] == pdf_url(published_plan)
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from plans.demo import demo_load
+from accounts.demo import demo_load
 from plans.models import Node, Visibility
 from plans.permalinks import section_location
 from plans.services import node_delete, node_move, plan_publish

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from plans import hooks
-from plans.demo import demo_load
+from accounts.demo import demo_load
 from plans.models import PlanVersion
 from plans.services import plan_publish
 from plans.snapshot import iter_sections

@@ -92,7 +92,7 @@ ROUTES: dict[str, str] = {
     "notifications:committee_settings": WORKSPACE,
     "plans:version_pdf": PUBLIC,
     "plans:section_permalink": PUBLIC,
-    "plans:plan_feed": PUBLIC,
+    "plans:plan_feed": "public-plans-only",
     "plans:feed": ANYONE,
     "tracking:report_pdf": PUBLIC,
     "search:plan_search": PUBLIC,
@@ -216,6 +216,10 @@ def _check_get(name: str, audience: str, role: str, plan_key: str, response) -> 
     if status == HTTPStatus.METHOD_NOT_ALLOWED:
         return None if name in POST_ONLY else "GET refused with 405"
     on_plan = role in ("editor", "publisher")
+    if audience == "public-plans-only":  # feeds: members-only plans have none, for anyone
+        if plan_key == Visibility.PUBLIC:
+            return None if status == 200 else f"feed refused ({status})"
+        return None if status == 404 else f"feed of a {plan_key} plan answered {status}"
     if audience == PUBLIC:
         if _may_read(role, plan_key):
             return None if status in (200, 301, 302, 304) else f"reader refused ({status})"

@@ -17,7 +17,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from plans.demo import demo_load
+from accounts.demo import demo_load
 from plans.models import ActionStatus, PlanVersion
 from plans.services import plan_publish
 from tracking.demo import demo_tracking_load

@@ -8,6 +8,7 @@ from django.utils import timezone
 from .. import hooks
 from ..models import Plan, PlanVersion
 from ..snapshot import plan_snapshot, snapshot_hash
+from .guarded import plan_lock
 
 
 class PublishError(Exception):
@@ -37,8 +38,7 @@ def plan_publish(
     if not notes:
         raise PublishError("Write release notes that say what changed in this version.")
     with transaction.atomic():
-        # Lock the plan row so that two publishers cannot take the same number.
-        plan = Plan.objects.select_for_update().get(pk=plan.pk)
+        plan = plan_lock(plan.pk)  # two publishers cannot take the same number
         snapshot = plan_snapshot(plan)
         if not snapshot["sections"]:
             raise PublishError("The plan has no sections yet; there is nothing to publish.")

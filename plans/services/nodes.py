@@ -26,25 +26,8 @@ from django.utils.text import capfirst
 
 from ..kinds import ALLOWED_CHILDREN, KINDS, empty_value, get_kind
 from ..models import Node, Plan
-from .guarded import EditConflict, plan_lock, set_history
-
-__all__ = [
-    "EditConflict",  # raised by the edits in plans.services.edits; importable from here as before
-    "NodeError",
-    "StaleForm",
-    "allowed_kinds",
-    "check_parent",
-    "clean_content",
-    "node_create",
-    "node_delete",
-    "node_descendants",
-    "node_move",
-    "node_place_state",
-    "node_restore",
-    "node_subtree_state",
-    "set_history",
-    "validate_node",
-]
+from .guarded import plan_lock
+from .guarded import set_history as set_history  # plans.importers imports it from here
 
 
 class NodeError(Exception):

@@ -29,19 +29,9 @@ from .measurements import (
 )
 
 MAX_IMPORT_ROWS = 5000
-CSV_COLUMNS = (
-    "indicator_id",
-    "indicator",
-    "date",
-    "period_start",
-    "value",
-    "numerator",
-    "denominator",
-    "group_size",
-    "breakdown",
-    "source",
-    "note",
-)
+# The column of each measurement field, where it is not the field's own name.
+COLUMN_NAMES = {"period_end": "date"}
+CSV_COLUMNS = ("indicator_id", "indicator", *(COLUMN_NAMES.get(name, name) for name in MEASUREMENT_FIELDS))
 
 
 @dataclass
@@ -113,16 +103,6 @@ def _parse_decimal(text: str, label: str, errors: list[str]) -> Decimal | None:
         errors.append(f"{label}: “{text}” is not a number.")
         return None
     return value
-
-
-FIELD_LABELS = {
-    "period_end": "date",
-    "period_start": "period_start",
-    "value": "value",
-    "numerator": "numerator",
-    "denominator": "denominator",
-    "group_size": "group_size",
-}
 
 
 def _delimiter(text: str) -> str:
@@ -245,8 +225,8 @@ def _parse_row(line, raw, by_id, by_title, existing, seen) -> ImportRow:
         errors.append(f"source: write it in at most {SOURCE_MAX_LENGTH} characters.")
     for name, message in _measurement_errors(row.data).items():
         # A field already reported as unreadable needs no second message.
-        label = FIELD_LABELS[name]
-        if raw.get("date" if name == "period_end" else name) and any(e.startswith(f"{label}:") for e in errors):
+        label = COLUMN_NAMES.get(name, name)
+        if raw.get(label) and any(e.startswith(f"{label}:") for e in errors):
             continue
         errors.append(f"{label}: {message}")
     if indicator is not None and row.data["period_end"] is not None and not errors:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -28,20 +27,17 @@ def one_line_ending(value):
     return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
 
 
-def _no_form_tag() -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False  # the template writes the <form>, its buttons and the preview
-    helper.disable_csrf = True
-    return helper
-
-
 class ChangeMessageMixin(forms.Form):
+    """The optional message a change leaves in the history; `message_label` asks for it."""
+
+    message_label = "What did you change, and why? (optional)"
     message = forms.CharField(
-        label="What did you change, and why? (optional)",
-        max_length=MESSAGE_MAX_LENGTH,
-        required=False,
-        help_text="Shown in the section's history.",
+        max_length=MESSAGE_MAX_LENGTH, required=False, help_text="Shown in the section's history."
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["message"].label = self.message_label
 
 
 def _form_field(field: models.Field, **kwargs) -> forms.Field | None:
@@ -76,7 +72,6 @@ class NodeForm(ChangeMessageMixin, forms.ModelForm):
             self.initial.setdefault("submission", uuid.uuid4().hex)
         # The message and the hidden fields come last.
         self.order_fields([*self._meta.fields, "message", "base_revision", "submission"])
-        self.helper = _no_form_tag()
 
     def content(self) -> dict:
         """The node's content fields from cleaned_data, ready for node_create/node_update."""
@@ -109,13 +104,9 @@ def node_form(data, *, kind: str, node: Node | None = None, parent: Node | None 
 
 
 class DeleteForm(ChangeMessageMixin):
+    message_label = "Why is it deleted? (optional)"
     # What the confirmation page showed (see node_subtree_state); a stale confirmation is refused.
     base_state = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["message"].label = "Why is it deleted? (optional)"
-        self.helper = _no_form_tag()
 
 
 class MoveForm(forms.Form):
@@ -143,7 +134,6 @@ class MoveForm(forms.Form):
         self.fields["parent"].choices = choices
         self.fields["parent"].initial = str(node.parent_id) if node.parent_id else self.TOP
         self.candidates = {str(parent.pk): parent for parent, _ in candidates}
-        self.helper = _no_form_tag()
 
     def new_parent(self) -> Node | None:
         value = self.cleaned_data["parent"]
@@ -159,10 +149,6 @@ class ReferenceForm(ChangeMessageMixin, forms.ModelForm):
         fields = list(REFERENCE_FIELDS)
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = _no_form_tag()
-
     def content(self) -> dict:
         return {name: one_line_ending(self.cleaned_data.get(name) or "") for name in REFERENCE_FIELDS}
 
@@ -170,25 +156,16 @@ class ReferenceForm(ChangeMessageMixin, forms.ModelForm):
 class ChangeKindForm(ChangeMessageMixin):
     """Confirm that a section becomes another kind (see plans.services.node_change_kind)."""
 
+    message_label = "Why does its kind change? (optional)"
     kind = forms.CharField(widget=forms.HiddenInput)
     base_revision = forms.IntegerField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["message"].label = "Why does its kind change? (optional)"
-        self.order_fields(["message"])
-        self.helper = _no_form_tag()
 
 
 class RevertForm(ChangeMessageMixin):
     """Confirm a revert; `base_revision` is the revision the page compared with."""
 
+    message_label = "Why revert? (optional)"
     base_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["message"].label = "Why revert? (optional)"
-        self.helper = _no_form_tag()
 
 
 class PublishForm(forms.Form):
@@ -212,4 +189,3 @@ class PublishForm(forms.Form):
             ("minor", f"Minor: corrections and updates ({steps['minor']})"),
             ("major", f"Major: a new edition of the plan ({steps['major']})"),
         ]
-        self.helper = _no_form_tag()

@@ -8,21 +8,10 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 
-from plans.models import ActionStatus, NodeKind, Role
+from plans.models import ActionStatus, NodeKind
 from plans.services import EditConflict, NodeError, kind_changes, node_change_kind, node_revert, node_update
 from plans.snapshot import plan_snapshot
 from tests.conftest import add_node, node
-
-
-@pytest.fixture
-def editor(make_user, plan):
-    return make_user("editor@example.org", plan=plan, role=Role.EDITOR)
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
 
 
 def kind_url(plan, item, kind: str | None = None) -> str:

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from plans.diff import diff_text
-from plans.models import Reference, Role
+from plans.models import Reference
 from plans.services import node_update, reference_update
 from tests.conftest import node
 
@@ -35,12 +35,6 @@ def test_a_one_word_edit_in_a_long_body_is_one_deletion_and_one_insertion(line_e
 
 def test_text_sent_with_crlf_equals_the_same_text_stored_with_lf():
     assert "<ins>" not in diff_text(BODY, BODY.replace("\n", "\r\n"))
-
-
-@pytest.fixture
-def editor_client(client, make_user, plan):
-    client.force_login(make_user("editor@example.org", plan=plan, role=Role.EDITOR))
-    return client
 
 
 def test_the_conflict_page_shows_their_text_and_mine_in_full(editor_client, plan):

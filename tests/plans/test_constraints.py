@@ -63,6 +63,11 @@ def _node(plan, **values):
     return Node(plan=plan, title="A section", **values)
 
 
+def _measurement(plan, **values):
+    values = {"period_end": dt.date(2025, 1, 1), "value": Decimal(1), **values}
+    return Measurement(node=node(plan, "Introduction"), **values)
+
+
 VIOLATIONS = {
     "action_fields_only_on_actions": (
         lambda plan: _node(plan, kind=NodeKind.GOAL, owner="Outreach team"),
@@ -110,30 +115,17 @@ VIOLATIONS = {
         "Give a percentage from 0 to 100, or leave it empty.",
     ),
     "measurement_period_start_not_after_end": (
-        lambda plan: Measurement(
-            node=node(plan, "Introduction"),
-            period_start=dt.date(2025, 2, 1),
-            period_end=dt.date(2025, 1, 1),
-            value=Decimal(1),
-        ),
+        lambda plan: _measurement(plan, period_start=dt.date(2025, 2, 1)),
         "period_start",
         "The period must start on or before its last day.",
     ),
     "measurement_denominator_positive": (
-        lambda plan: Measurement(
-            node=node(plan, "Introduction"), period_end=dt.date(2025, 1, 1), value=Decimal(1), denominator=0
-        ),
+        lambda plan: _measurement(plan, denominator=0),
         "denominator",
         "The denominator cannot be zero.",
     ),
     "measurement_numerator_part_of_denominator": (
-        lambda plan: Measurement(
-            node=node(plan, "Introduction"),
-            period_end=dt.date(2025, 1, 1),
-            value=Decimal(1),
-            numerator=5,
-            denominator=3,
-        ),
+        lambda plan: _measurement(plan, numerator=5, denominator=3),
         "numerator",
         "The numerator is a part of the denominator: it cannot be larger.",
     ),

@@ -85,6 +85,10 @@ def action_status_set(*, node: Node, status: str, user, message: str, base_revis
     return _write(node, base_revision=base, values=content, user=user, message=message, live_only=False)
 
 
+def _is_empty(name: str, value: Any) -> bool:
+    return value == empty_value(Node._meta.get_field(name)) or value in (None, "")
+
+
 def _display(name: str, value: Any) -> str:
     choices = Node._meta.get_field(name).choices
     return str(dict(choices).get(value, value)) if choices else str(value)
@@ -117,7 +121,7 @@ def _values_as(node: Node, kind: Kind, data: dict[str, Any] | None = None) -> di
         else:
             values[name] = empty_value(Node._meta.get_field(name))
     for name, initial in kind.initial:
-        if values[name] in (None, ""):
+        if _is_empty(name, values[name]):
             values[name] = initial
     return values
 
@@ -126,10 +130,10 @@ def _kind_change(node: Node, kind: Kind, children: list[Node]) -> KindChange:
     current = get_kind(node.kind)
     change = KindChange(kind=kind)
     for name in current.fields:
-        if name not in kind.fields and getattr(node, name) not in (None, ""):
+        if name not in kind.fields and not _is_empty(name, getattr(node, name)):
             change.dropped.append((current.field_label(name), _display(name, getattr(node, name))))
     for name, initial in kind.initial:
-        if getattr(node, name) in (None, ""):
+        if _is_empty(name, getattr(node, name)):
             change.filled.append((kind.field_label(name), _display(name, initial)))
     change.blocking = [child for child in children if child.kind not in kind.children]
     return change

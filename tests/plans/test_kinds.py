@@ -6,11 +6,12 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import models
 
 from plans.diff import content_fields, diff_snapshots
 from plans.forms import node_form
 from plans.kinds import ALL_FIELDS, ALLOWED_CHILDREN, KINDS, TOP_LEVEL, get_kind
-from plans.models import ActionStatus, Direction, Node, NodeContent, NodeKind
+from plans.models import Node, NodeContent, NodeKind
 from plans.snapshot import plan_snapshot
 from tests.conftest import add_node
 
@@ -19,36 +20,26 @@ FORM_EXTRAS = ["message", "base_revision", "submission"]
 # Snapshot keys that are structure, not content.
 STRUCTURE = ["id", "number", "anchor", "kind", "children"]
 
-VALUES = {
-    "title": "A title",
-    "body": "Some *text*.",
-    "owner": "Outreach team",
-    "leads": "Ann, Bo",
-    "status": ActionStatus.PLANNED,
-    "start_date": dt.date(2025, 1, 1),
-    "target_date": dt.date(2026, 1, 1),
-    "unit": "%",
-    "direction": Direction.INCREASE,
-    "data_source": "HR records",
-    "baseline_value": Decimal("20"),
-    "baseline_date": dt.date(2024, 1, 1),
-    "target_value": Decimal("30"),
-}
-CHANGED = {
-    "title": "Another title",
-    "body": "Other text.",
-    "owner": "Board",
-    "leads": "Cy",
-    "status": ActionStatus.DONE,
-    "start_date": dt.date(2025, 2, 1),
-    "target_date": dt.date(2027, 1, 1),
-    "unit": "people",
-    "direction": Direction.DECREASE,
-    "data_source": "Survey",
-    "baseline_value": Decimal("21"),
-    "baseline_date": dt.date(2024, 2, 1),
-    "target_value": Decimal("31"),
-}
+
+def _values(variant: int) -> dict:
+    """A value for every content field, by its type (variant 0 and 1 differ in every field)."""
+    values = {}
+    for name in ALL_FIELDS:
+        field = Node._meta.get_field(name)
+        if field.choices:
+            values[name] = field.choices[variant][0]
+        elif isinstance(field, models.BooleanField):
+            values[name] = not variant
+        elif isinstance(field, models.DateField):
+            values[name] = dt.date(2025 + variant, 1, 1) if name == "start_date" else dt.date(2027 + variant, 1, 1)
+        elif isinstance(field, models.DecimalField):
+            values[name] = Decimal(20 + variant)
+        else:
+            values[name] = f"{field.verbose_name} {variant}"
+    return values
+
+
+VALUES, CHANGED = _values(0), _values(1)
 
 
 def _section(plan, kind: str, values: dict) -> dict:

@@ -14,19 +14,8 @@ from tests.conftest import add_node, node
 
 
 @pytest.fixture
-def editor(make_user, plan):
-    return make_user("editor@example.org", plan=plan, role=Role.EDITOR)
-
-
-@pytest.fixture
 def publisher(make_user, plan):
     return make_user("chair@example.org", plan=plan, role=Role.PUBLISHER)
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
 
 
 def url(name: str, plan, **kwargs) -> str:

@@ -4,35 +4,16 @@ from __future__ import annotations
 
 import uuid
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms.models import model_to_dict
 
-from .models import ALLOWED_CHILDREN, Node, NodeKind, Reference
-from .services.nodes import KIND_CONTENT_FIELDS, MESSAGE_MAX_LENGTH, NodeError
-
-# What the title and body mean for each kind, in the committee's words.
-KIND_LABELS: dict[str, dict[str, str]] = {
-    NodeKind.NARRATIVE: {"title": "Heading", "body": "Text"},
-    NodeKind.DEFINITION: {"title": "Term", "body": "Definition"},
-    NodeKind.AREA: {"title": "Name of the area", "body": "Description"},
-    NodeKind.GOAL: {"title": "Goal statement", "body": "Rationale"},
-    NodeKind.ACTION: {"title": "Action", "body": "Description"},
-    NodeKind.INDICATOR: {"title": "Indicator", "body": "Definition"},
-}
-TITLE_HELP: dict[str, str] = {
-    NodeKind.NARRATIVE: "The section's heading. Its number comes from its place in the plan.",
-    NodeKind.DEFINITION: "The term being defined, e.g. Equity.",
-    NodeKind.AREA: "For example: Career advancement.",
-    NodeKind.GOAL: "What the committee wants to achieve, in one sentence.",
-    NodeKind.ACTION: "What will be done, in a few words.",
-    NodeKind.INDICATOR: "What is measured, e.g. Share of women among postdocs.",
-}
-MARKDOWN_HELP = "Markdown: *emphasis*, **bold**, lists with -, links; cite a reference as [1]."
+from .kinds import ALLOWED_CHILDREN, get_kind
+from .models import MESSAGE_MAX_LENGTH, REFERENCE_FIELDS, Node, PlanVersion, Reference
 
 
-def add_service_errors(form: forms.BaseForm, error: ValidationError | NodeError) -> None:
+def add_service_errors(form: forms.BaseForm, error: Exception) -> None:
     """Show a service's refusal on the form, next to the field it names if the form has it."""
     if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
         for name, errors in error.message_dict.items():
@@ -41,20 +22,28 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError | NodeError)
         form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
 
 
-def _no_form_tag() -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False  # the template writes the <form>, its buttons and the preview
-    helper.disable_csrf = True
-    return helper
+def one_line_ending(value):
+    """Text as the database keeps it: browsers send textarea lines ending in CRLF."""
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
 
 
 class ChangeMessageMixin(forms.Form):
+    """The optional message a change leaves in the history; `message_label` asks for it."""
+
+    message_label = "What did you change, and why? (optional)"
     message = forms.CharField(
-        label="What did you change, and why? (optional)",
-        max_length=MESSAGE_MAX_LENGTH,
-        required=False,
-        help_text="Shown in the section's history.",
+        max_length=MESSAGE_MAX_LENGTH, required=False, help_text="Shown in the section's history."
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["message"].label = self.message_label
+
+
+def _form_field(field: models.Field, **kwargs) -> forms.Field | None:
+    if isinstance(field, models.DateField):  # whichever kind it belongs to: the browser's date picker
+        kwargs["widget"] = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    return field.formfield(**kwargs)
 
 
 class NodeForm(ChangeMessageMixin, forms.ModelForm):
@@ -67,36 +56,26 @@ class NodeForm(ChangeMessageMixin, forms.ModelForm):
     class Meta:
         model = Node
         fields = ["title", "body"]
-        widgets = {
-            "body": forms.Textarea(attrs={"rows": 12}),
-            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "target_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "baseline_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        }
+        widgets = {"body": forms.Textarea(attrs={"rows": 12})}
+        formfield_callback = _form_field
 
     def __init__(self, *args, kind: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.kind = kind
-        for name, label in KIND_LABELS[kind].items():
-            self.fields[name].label = label
-        self.fields["title"].help_text = TITLE_HELP[kind]
-        self.fields["body"].help_text = MARKDOWN_HELP
+        self.kind = get_kind(kind)
+        for name in self.kind.fields:
+            self.fields[name].label = self.kind.field_label(name)
+            self.fields[name].help_text = self.kind.field_help(name)
+        for name in self.kind.required:
+            self.fields[name].required = True
         self.fields["body"].widget.attrs["aria-describedby"] = "id_body_helptext"
-        if "status" in self.fields:
-            self.fields["status"].required = True
-            self.fields["status"].help_text = (
-                "The status the plan states. To report how the action is going over time, post a "
-                "progress update instead: the progress dashboard shows the latest update."
-            )
         if not self.is_bound:
             self.initial.setdefault("submission", uuid.uuid4().hex)
         # The message and the hidden fields come last.
         self.order_fields([*self._meta.fields, "message", "base_revision", "submission"])
-        self.helper = _no_form_tag()
 
     def content(self) -> dict:
         """The node's content fields from cleaned_data, ready for node_create/node_update."""
-        return {name: self.cleaned_data.get(name) for name in KIND_CONTENT_FIELDS[self.kind]}
+        return {name: one_line_ending(self.cleaned_data.get(name)) for name in self.kind.fields}
 
 
 _FORM_CLASSES: dict[str, type[NodeForm]] = {}
@@ -105,7 +84,7 @@ _FORM_CLASSES: dict[str, type[NodeForm]] = {}
 def node_form_class(kind: str) -> type[NodeForm]:
     """A NodeForm class with exactly the fields of `kind`."""
     if kind not in _FORM_CLASSES:
-        meta = type("Meta", (NodeForm.Meta,), {"fields": list(KIND_CONTENT_FIELDS[kind])})
+        meta = type("Meta", (NodeForm.Meta,), {"fields": list(get_kind(kind).fields)})
         _FORM_CLASSES[kind] = type(f"{kind.capitalize()}NodeForm", (NodeForm,), {"Meta": meta})
     return _FORM_CLASSES[kind]
 
@@ -120,18 +99,14 @@ def node_form(data, *, kind: str, node: Node | None = None, parent: Node | None 
     scratch = Node(plan=plan, parent=parent if node is None else node.parent, kind=kind)
     initial = None
     if node is not None:
-        initial = {**model_to_dict(node, fields=KIND_CONTENT_FIELDS[kind]), "base_revision": node.revision}
+        initial = {**model_to_dict(node, fields=get_kind(kind).fields), "base_revision": node.revision}
     return node_form_class(kind)(data, instance=scratch, initial=initial, kind=kind)
 
 
 class DeleteForm(ChangeMessageMixin):
+    message_label = "Why is it deleted? (optional)"
     # What the confirmation page showed (see node_subtree_state); a stale confirmation is refused.
     base_state = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["message"].label = "Why is it deleted? (optional)"
-        self.helper = _no_form_tag()
 
 
 class MoveForm(forms.Form):
@@ -159,7 +134,6 @@ class MoveForm(forms.Form):
         self.fields["parent"].choices = choices
         self.fields["parent"].initial = str(node.parent_id) if node.parent_id else self.TOP
         self.candidates = {str(parent.pk): parent for parent, _ in candidates}
-        self.helper = _no_form_tag()
 
     def new_parent(self) -> Node | None:
         value = self.cleaned_data["parent"]
@@ -172,17 +146,26 @@ class ReferenceForm(ChangeMessageMixin, forms.ModelForm):
 
     class Meta:
         model = Reference
-        fields = ["label", "text", "url"]
-        labels = {"label": "Label", "text": "Citation"}
+        fields = list(REFERENCE_FIELDS)
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["label"].help_text = "What the text cites: 3 for [3]."
-        self.helper = _no_form_tag()
-
     def content(self) -> dict:
-        return {name: self.cleaned_data.get(name) or "" for name in ("label", "text", "url")}
+        return {name: one_line_ending(self.cleaned_data.get(name) or "") for name in REFERENCE_FIELDS}
+
+
+class ChangeKindForm(ChangeMessageMixin):
+    """Confirm that a section becomes another kind (see plans.services.node_change_kind)."""
+
+    message_label = "Why does its kind change? (optional)"
+    kind = forms.CharField(widget=forms.HiddenInput)
+    base_revision = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class RevertForm(ChangeMessageMixin):
+    """Confirm a revert; `base_revision` is the revision the page compared with."""
+
+    message_label = "Why revert? (optional)"
+    base_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class PublishForm(forms.Form):
@@ -191,18 +174,18 @@ class PublishForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="What changed in this version and why, in plain words. Readers see this.",
     )
-    kind = forms.ChoiceField(
-        label="Kind of version",
-        choices=[
-            ("minor", "Minor: corrections and updates (1.0 → 1.1)"),
-            ("major", "Major: a new edition of the plan (1.1 → 2.0)"),
-        ],
-        initial="minor",
-        widget=forms.RadioSelect,
-    )
+    kind = forms.ChoiceField(label="Kind of version", initial="minor", widget=forms.RadioSelect)
     # The draft as the publisher saw it (snapshot_hash); publishing a draft changed since is refused.
     draft_hash = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, latest: PlanVersion | None, numbers: dict[str, str], **kwargs):
+        """`numbers`: the number each kind of version would get ("minor" and "major")."""
         super().__init__(*args, **kwargs)
-        self.helper = _no_form_tag()
+        if latest is None:
+            steps = {kind: f"the first version is {number}" for kind, number in numbers.items()}
+        else:
+            steps = {kind: f"{latest.number} → {number}" for kind, number in numbers.items()}
+        self.fields["kind"].choices = [
+            ("minor", f"Minor: corrections and updates ({steps['minor']})"),
+            ("major", f"Major: a new edition of the plan ({steps['major']})"),
+        ]

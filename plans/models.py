@@ -12,6 +12,10 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from .constraints import PlainConstraintErrors
+from .kinds import ALL_FIELDS, KINDS, NodeKind, empty_value, kinds_with_field
+from .kinds import ALLOWED_CHILDREN as ALLOWED_CHILDREN  # declared in plans.kinds; older code imports it here
+
 
 class Visibility(models.TextChoices):
     PUBLIC = "public", "Public: anyone can read published versions"
@@ -72,27 +76,6 @@ class PlanRole(models.Model):
         return f"{self.user} — {self.get_role_display()} of {self.plan}"
 
 
-class NodeKind(models.TextChoices):
-    NARRATIVE = "narrative", "Narrative section"
-    DEFINITION = "definition", "Definition"
-    AREA = "area", "Evaluation area"
-    GOAL = "goal", "Goal"
-    ACTION = "action", "Action"
-    INDICATOR = "indicator", "Indicator"
-
-
-# Which kinds may sit directly under which (None: the top level of the plan).
-ALLOWED_CHILDREN: dict[str | None, frozenset[str]] = {
-    None: frozenset({NodeKind.NARRATIVE, NodeKind.DEFINITION, NodeKind.AREA}),
-    NodeKind.NARRATIVE: frozenset({NodeKind.NARRATIVE, NodeKind.DEFINITION, NodeKind.AREA}),
-    NodeKind.DEFINITION: frozenset(),
-    NodeKind.AREA: frozenset({NodeKind.NARRATIVE, NodeKind.GOAL, NodeKind.INDICATOR}),
-    NodeKind.GOAL: frozenset({NodeKind.ACTION, NodeKind.INDICATOR}),
-    NodeKind.ACTION: frozenset(),
-    NodeKind.INDICATOR: frozenset(),
-}
-
-
 class ActionStatus(models.TextChoices):
     PROPOSED = "proposed", "Proposed"
     PLANNED = "planned", "Planned"
@@ -108,19 +91,8 @@ class Direction(models.TextChoices):
     MAINTAIN = "maintain", "Maintain"
 
 
-# Fields that only a given kind may fill in; the others must leave them empty.
-ACTION_FIELDS = ("owner", "leads", "status", "start_date", "target_date")
-INDICATOR_FIELDS = (
-    "unit",
-    "direction",
-    "data_source",
-    "baseline_value",
-    "baseline_date",
-    "target_value",
-    "target_date",
-)
-# The fields that make up a node's content, each once (target_date is shared).
-CONTENT_FIELDS = tuple(dict.fromkeys(("kind", "title", "body", *ACTION_FIELDS, *INDICATOR_FIELDS)))
+# The fields that make up a node's content, each once: its kind and every kind's fields.
+CONTENT_FIELDS = ("kind", *ALL_FIELDS)
 
 
 class TrackChangesMixin:
@@ -161,35 +133,104 @@ class NodeQuerySet(models.QuerySet):
         return self.exclude(deleted_at=None)
 
 
-class Node(TrackChangesMixin, models.Model):
-    """One numbered section of a plan's working draft. Its number comes from its place in the tree."""
+class NodeContent(models.Model):
+    """The content fields a section's kind chooses from (plans.kinds says which kind has which).
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="nodes")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
-    position = models.PositiveIntegerField(default=0, help_text="Order among the parent's children.")
-    kind = models.CharField(max_length=12, choices=NodeKind.choices, default=NodeKind.NARRATIVE)
+    Their verbose_name and help_text are the labels and help the forms, the history and the
+    exports show, unless a kind renames them (a definition's title is its "Term").
+    """
+
     title = models.CharField(
         max_length=300,
         help_text="Section heading; the term for a definition, the statement for a goal.",
     )
     body = models.TextField(
+        "text",
         blank=True,
-        help_text="Markdown. The definition text, a goal's rationale, an action's description, "
-        "an indicator's definition. Cite references as [1].",
+        help_text="Markdown: *emphasis*, **bold**, lists with -, links; cite a reference as [1].",
     )
     # Actions
     owner = models.CharField(max_length=200, blank=True, help_text="The body or role responsible.")
     leads = models.CharField(max_length=300, blank=True, help_text="Lead people, comma-separated.")
-    status = models.CharField(max_length=12, choices=ActionStatus.choices, blank=True)
+    status = models.CharField(
+        max_length=12,
+        choices=ActionStatus.choices,
+        blank=True,
+        help_text="The status the plan states. To report how the action is going over time, post a "
+        "progress update instead: the progress dashboard shows the latest update.",
+    )
     start_date = models.DateField(null=True, blank=True)
     target_date = models.DateField(null=True, blank=True, help_text="When the action or indicator target is due.")
     # Indicators
     unit = models.CharField(max_length=60, blank=True, help_text="For example: %, people, events per year.")
     direction = models.CharField(max_length=10, choices=Direction.choices, blank=True)
     data_source = models.CharField(max_length=300, blank=True)
-    baseline_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    baseline_value = models.DecimalField("baseline", max_digits=14, decimal_places=4, null=True, blank=True)
     baseline_date = models.DateField(null=True, blank=True)
-    target_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    target_value = models.DecimalField("target", max_digits=14, decimal_places=4, null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+def _join(words: list[str], conjunction: str) -> str:
+    """ "a", "a or b", "a, b or c"."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+
+
+def kind_constraints(content: type[models.Model]) -> list[models.CheckConstraint]:
+    """The check constraints that keep each field to the kinds declared to have it.
+
+    A field that not every kind has must stay empty on the others; fields owned by the same
+    kinds share one constraint. A kind's required fields may not be empty. Generated from
+    plans.kinds, so a field added to a kind there gets its rule (and a migration).
+    """
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for name in ALL_FIELDS:
+        owners = kinds_with_field(name)
+        if len(owners) < len(KINDS):
+            groups.setdefault(owners, []).append(name)
+    constraints = []
+    for owners, names in groups.items():
+        empty = Q(**{names[0]: empty_value(content._meta.get_field(names[0]))})
+        for name in names[1:]:
+            empty &= Q(**{name: empty_value(content._meta.get_field(name))})
+        is_owner = Q(kind=owners[0]) if len(owners) == 1 else Q(kind__in=list(owners))
+        plural = [f"{owner}s" for owner in owners]
+        if len(owners) == 1 and len(names) > 1:
+            constraint_name = f"{owners[0]}_fields_only_on_{plural[0]}"
+        else:
+            constraint_name = f"{'_'.join(names)}_only_on_{'_and_'.join(plural)}"
+        labels = ", ".join(str(content._meta.get_field(name).verbose_name) for name in names)
+        owners_text = _join([KINDS[owner].with_article for owner in owners], "or")
+        these = "this field" if len(names) == 1 else "these fields"
+        constraints.append(
+            models.CheckConstraint(
+                condition=is_owner | empty,
+                name=constraint_name,
+                violation_error_message=f"Only {owners_text} can have {these}: {labels}.",
+            )
+        )
+    for kind in KINDS.values():
+        for name in kind.required:
+            label = str(content._meta.get_field(name).verbose_name)
+            constraints.append(
+                models.CheckConstraint(
+                    condition=~Q(kind=kind.value) | ~Q(**{name: empty_value(content._meta.get_field(name))}),
+                    name=f"{kind.value}_has_{name}",
+                    violation_error_message=f"Choose the {kind.label.lower()}'s {label}.",
+                )
+            )
+    return constraints
+
+
+class Node(TrackChangesMixin, PlainConstraintErrors, NodeContent):
+    """One numbered section of a plan's working draft. Its number comes from its place in the tree."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="nodes")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    position = models.PositiveIntegerField(default=0, help_text="Order among the parent's children.")
+    kind = models.CharField(max_length=12, choices=NodeKind.choices, default=NodeKind.NARRATIVE)
     revision = models.PositiveIntegerField(
         default=1, help_text="Bumped by every saved edit; a form based on an older revision is refused."
     )
@@ -210,33 +251,11 @@ class Node(TrackChangesMixin, models.Model):
         ordering = ["position", "id"]
         indexes = [models.Index(fields=["plan", "parent", "position"])]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind=NodeKind.ACTION) | (Q(owner="") & Q(leads="") & Q(status="") & Q(start_date=None)),
-                name="action_fields_only_on_actions",
-            ),
-            models.CheckConstraint(
-                condition=~Q(kind=NodeKind.ACTION) | ~Q(status=""),
-                name="action_has_status",
-            ),
-            models.CheckConstraint(
-                condition=Q(kind=NodeKind.INDICATOR)
-                | (
-                    Q(unit="")
-                    & Q(direction="")
-                    & Q(data_source="")
-                    & Q(baseline_value=None)
-                    & Q(baseline_date=None)
-                    & Q(target_value=None)
-                ),
-                name="indicator_fields_only_on_indicators",
-            ),
-            models.CheckConstraint(
-                condition=Q(kind__in=[NodeKind.ACTION, NodeKind.INDICATOR]) | Q(target_date=None),
-                name="target_date_only_on_actions_and_indicators",
-            ),
+            *kind_constraints(NodeContent),
             models.CheckConstraint(
                 condition=Q(start_date=None) | Q(target_date=None) | Q(start_date__lte=models.F("target_date")),
                 name="start_not_after_target",
+                violation_error_message="The target date cannot be before the start date.",
             ),
         ]
 
@@ -247,18 +266,28 @@ class Node(TrackChangesMixin, models.Model):
         return reverse("plans:plan_detail", kwargs={"slug": self.plan.slug})
 
 
+# A change's message is kept in history_change_reason, a 100-character column.
+MESSAGE_MAX_LENGTH = Node.history.model._meta.get_field("history_change_reason").max_length
+
+
+# What a reference holds, in form order.
+REFERENCE_FIELDS = ("label", "text", "url")
+
+
 class Reference(TrackChangesMixin, models.Model):
     """An entry of the plan's reference list, cited in body text as [label]."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="references")
-    label = models.CharField(max_length=20, help_text="What the text cites, e.g. 1 for [1].")
-    text = models.TextField(blank=True, help_text="The citation. Empty means the text still has to be filled in.")
-    url = models.URLField(max_length=500, blank=True)
+    label = models.CharField(max_length=20, help_text="What the text cites: 3 for [3].")
+    text = models.TextField(
+        "citation", blank=True, help_text="The citation. Empty means the text still has to be filled in."
+    )
+    url = models.URLField("web address", max_length=500, blank=True)
     position = models.PositiveIntegerField(default=0)
     revision = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords()
-    tracked_fields = ("label", "text", "url", "position")
+    tracked_fields = (*REFERENCE_FIELDS, "position")
 
     class Meta:
         ordering = ["position", "id"]
@@ -287,7 +316,7 @@ class VersionImmutableError(Exception):
     """Raised on any attempt to change or delete a published version."""
 
 
-class PlanVersion(models.Model):
+class PlanVersion(PlainConstraintErrors, models.Model):
     """A published, numbered, immutable snapshot of a plan."""
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="versions")
@@ -308,7 +337,11 @@ class PlanVersion(models.Model):
         get_latest_by = ["major", "minor"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "major", "minor"], name="unique_version_number_per_plan"),
-            models.CheckConstraint(condition=Q(major__gte=1), name="version_major_from_one"),
+            models.CheckConstraint(
+                condition=Q(major__gte=1),
+                name="version_major_from_one",
+                violation_error_message="Version numbers start at 1.0.",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -12,15 +12,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from .models import ACTION_FIELDS, INDICATOR_FIELDS, NodeKind, Plan, PlanVersion, Reference
+from .kinds import KINDS, get_kind
+from .models import REFERENCE_FIELDS, Plan, PlanVersion, Reference
 from .tree import TreeNode, plan_tree, section_anchor
 
 SCHEMA_VERSION = 1
 
-KIND_FIELDS: dict[str, tuple[str, ...]] = {
-    NodeKind.ACTION: ACTION_FIELDS,
-    NodeKind.INDICATOR: INDICATOR_FIELDS,
-}
+# The keys a section of each kind has besides title and body (plans.kinds declares them).
+KIND_FIELDS: dict[str, tuple[str, ...]] = {value: kind.facts for value, kind in KINDS.items() if kind.facts}
 
 
 def _json_value(value: Any) -> Any:
@@ -36,23 +35,17 @@ def _json_value(value: Any) -> Any:
 
 
 def serialize_node(item: TreeNode) -> dict[str, Any]:
+    """One section and its subsections: structure, kind, then the kind's fields in declared order."""
     node = item.node
-    data: dict[str, Any] = {
-        "id": node.id,
-        "number": item.number,
-        "anchor": item.anchor,
-        "kind": node.kind,
-        "title": node.title,
-        "body": node.body,
-    }
-    for name in KIND_FIELDS.get(node.kind, ()):
+    data: dict[str, Any] = {"id": node.id, "number": item.number, "anchor": item.anchor, "kind": node.kind}
+    for name in get_kind(node.kind).fields:
         data[name] = _json_value(getattr(node, name))
     data["children"] = [serialize_node(child) for child in item.children]
     return data
 
 
 def serialize_reference(reference: Reference) -> dict[str, Any]:
-    return {"label": reference.label, "text": reference.text, "url": reference.url}
+    return {name: getattr(reference, name) for name in REFERENCE_FIELDS}
 
 
 def plan_snapshot(plan: Plan) -> dict[str, Any]:
@@ -117,21 +110,6 @@ def version_export(version: PlanVersion) -> dict[str, Any]:
     }
 
 
-FIELD_LABELS = {
-    "owner": "Owner",
-    "leads": "Leads",
-    "status": "Status",
-    "start_date": "Start",
-    "target_date": "Target date",
-    "unit": "Unit",
-    "direction": "Direction",
-    "data_source": "Data source",
-    "baseline_value": "Baseline",
-    "baseline_date": "Baseline date",
-    "target_value": "Target",
-}
-
-
 def version_markdown(version: PlanVersion) -> str:
     """The published version as one Markdown document, with numbered headings."""
     snapshot = version.snapshot
@@ -146,9 +124,10 @@ def version_markdown(version: PlanVersion) -> str:
 
     def emit(section: dict[str, Any], depth: int) -> None:
         lines.extend([f"{'#' * min(depth + 1, 6)} {section['number']} {section['title']}", ""])
+        kind = get_kind(section["kind"])
         facts = [
-            f"- **{FIELD_LABELS[name]}:** {section[name]}"
-            for name in KIND_FIELDS.get(section["kind"], ())
+            f"- **{kind.field_label(name)}:** {section[name]}"
+            for name in kind.facts
             if section.get(name) not in (None, "")
         ]
         if facts:

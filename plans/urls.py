@@ -44,6 +44,7 @@ urlpatterns = [
     ),
     path("plans/<slug:slug>/edit/n/<int:node_id>/", workspace.node_edit, name="node_edit"),
     path("plans/<slug:slug>/edit/n/<int:node_id>/move/", workspace.node_move_view, name="node_move"),
+    path("plans/<slug:slug>/edit/n/<int:node_id>/kind/", workspace.node_change_kind_view, name="node_change_kind"),
     path("plans/<slug:slug>/edit/n/<int:node_id>/delete/", workspace.node_delete_view, name="node_delete"),
     path("plans/<slug:slug>/edit/n/<int:node_id>/restore/", workspace.node_restore_view, name="node_restore"),
     path("plans/<slug:slug>/edit/n/<int:node_id>/history/", workspace.node_history, name="node_history"),

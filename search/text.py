@@ -18,7 +18,7 @@ from typing import Any
 
 from django.utils.safestring import SafeString, mark_safe
 
-from plans.diff import DEFAULT_LABELS, section_content
+from plans.diff import default_label, section_content
 from plans.markdown import render_markdown
 from plans.snapshot import iter_sections
 
@@ -65,7 +65,7 @@ def section_facts(section: dict[str, Any]) -> str:
     for name, value in section_content(section).items():
         if name in _NOT_FACTS or not isinstance(value, str) or not value.strip() or _ISO_DATE.match(value):
             continue
-        label = DEFAULT_LABELS.get(name, name.replace("_", " ").capitalize())
+        label = default_label(name)
         facts.append(f"{label}: {clean_text(value)}.")
     return " ".join(facts)
 

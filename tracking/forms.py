@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from plans.models import ActionStatus
 
-from .services import parse_breakdown
+from .services import MEASUREMENT_FIELDS, parse_breakdown
 
 MAX_UPLOAD_BYTES = 1024 * 1024
 
@@ -31,9 +31,13 @@ class ProgressUpdateForm(forms.Form):
         required=False,
         help_text="What happened since the last update, in plain words. Shown publicly.",
     )
+    # The action's revision when the page was shown: an update posted from a page that showed
+    # another status than the action has now is refused, so no one overrides it unseen.
+    base_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class MeasurementForm(forms.Form):
+    field_order = MEASUREMENT_FIELDS
     period_end = forms.DateField(
         label="Date",
         widget=DateInput(),
@@ -61,6 +65,10 @@ class MeasurementForm(forms.Form):
     )
     source = forms.CharField(label="Source (optional)", max_length=300, required=False)
     note = forms.CharField(label="Note (optional)", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def values(self) -> dict:
+        """The cleaned values, ready for measurement_record."""
+        return {name: self.cleaned_data[name] for name in MEASUREMENT_FIELDS}
 
     def clean_breakdown(self) -> dict[str, str]:
         try:

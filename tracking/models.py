@@ -13,10 +13,11 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from plans.constraints import PlainConstraintErrors
 from plans.models import ActionStatus, Node, NodeKind
 
 
-class ProgressUpdate(models.Model):
+class ProgressUpdate(PlainConstraintErrors, models.Model):
     """A dated note on an action, with its status then. The latest one gives the action's status."""
 
     node = models.ForeignKey(
@@ -49,6 +50,7 @@ class ProgressUpdate(models.Model):
             models.CheckConstraint(
                 condition=Q(percent_complete=None) | Q(percent_complete__gte=0, percent_complete__lte=100),
                 name="progress_percent_between_0_and_100",
+                violation_error_message="Give a percentage from 0 to 100, or leave it empty.",
             ),
         ]
 
@@ -56,7 +58,7 @@ class ProgressUpdate(models.Model):
         return f"{self.node} on {self.date.isoformat()}: {self.get_status_display()}"
 
 
-class Measurement(models.Model):
+class Measurement(PlainConstraintErrors, models.Model):
     """One value of an indicator for a date or a period, optionally for one group (a breakdown)."""
 
     node = models.ForeignKey(
@@ -108,14 +110,17 @@ class Measurement(models.Model):
             models.CheckConstraint(
                 condition=Q(period_start=None) | Q(period_start__lte=models.F("period_end")),
                 name="measurement_period_start_not_after_end",
+                violation_error_message="The period must start on or before its last day.",
             ),
             models.CheckConstraint(
                 condition=Q(denominator=None) | Q(denominator__gt=0),
                 name="measurement_denominator_positive",
+                violation_error_message="The denominator cannot be zero.",
             ),
             models.CheckConstraint(
                 condition=Q(numerator=None) | Q(denominator__gte=models.F("numerator")),
                 name="measurement_numerator_part_of_denominator",
+                violation_error_message="The numerator is a part of the denominator: it cannot be larger.",
             ),
         ]
 

@@ -9,18 +9,27 @@ The package's parts: `text` (word-level), `fields` (field by field), `snapshot` 
 diff of two plan snapshots). Import from `plans.diff`; the names below are its interface.
 """
 
-from .fields import DEFAULT_LABELS, FieldChange, diff_fields
-from .snapshot import ReferenceChange, SectionChange, SnapshotDiff, Status, diff_snapshots, section_content
+from .fields import FieldChange, default_label, diff_fields
+from .snapshot import (
+    ReferenceChange,
+    SectionChange,
+    SnapshotDiff,
+    Status,
+    content_fields,
+    diff_snapshots,
+    section_content,
+)
 from .text import Op, diff_text, render_opcodes, text_opcodes, tokenize
 
 __all__ = [
-    "DEFAULT_LABELS",
     "FieldChange",
     "Op",
     "ReferenceChange",
     "SectionChange",
     "SnapshotDiff",
     "Status",
+    "content_fields",
+    "default_label",
     "diff_fields",
     "diff_snapshots",
     "diff_text",

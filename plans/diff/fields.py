@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.safestring import SafeString
+from django.utils.text import capfirst
 
-from ..snapshot import FIELD_LABELS
+from ..kinds import ALL_FIELDS, field_label
+from ..models import REFERENCE_FIELDS, Reference
 from .text import diff_text, render_opcodes
 
 
@@ -23,17 +25,14 @@ class FieldChange:
     html: SafeString
 
 
-DEFAULT_LABELS: dict[str, str] = {
-    "title": "Title",
-    "body": "Text",
-    "kind": "Kind",
-    "label": "Label",
-    "text": "Citation",
-    "url": "Address (URL)",
-    "description": "Description",
-    **FIELD_LABELS,
-    "target_date": "Target date",
-}
+def default_label(name: str) -> str:
+    """What a field is called when the caller gives no label: a section's or reference's field by
+    its model verbose_name ("Target date", "Citation"), "Kind", or the name in words."""
+    if name in ALL_FIELDS:
+        return field_label(name)
+    if name in REFERENCE_FIELDS:
+        return capfirst(str(Reference._meta.get_field(name).verbose_name))
+    return name.replace("_", " ").capitalize()
 
 
 def _is_empty(value: Any) -> bool:
@@ -57,7 +56,7 @@ def diff_fields(
     diffed word by word; other values (dates, numbers) are shown as old struck, new inserted.
     """
     names = list(fields) if fields is not None else list(dict.fromkeys([*old.keys(), *new.keys()]))
-    all_labels = {**DEFAULT_LABELS, **(labels or {})}
+    labels = labels or {}
     changes = []
     for name in names:
         before, after = old.get(name), new.get(name)
@@ -68,13 +67,6 @@ def diff_fields(
         else:
             ops = [op for op in (("-", _display(before)), ("+", _display(after))) if op[1]]
             html = render_opcodes(ops)
-        label = all_labels.get(name, name.replace("_", " ").capitalize())
+        label = labels[name] if name in labels else default_label(name)
         changes.append(FieldChange(name=name, label=label, old=before, new=after, html=html))
     return changes
-
-
-# ---------------------------------------------------------------------------
-# Snapshots
-# ---------------------------------------------------------------------------
-
-# Keys of a snapshot section that are structure, not content.

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..kinds import KINDS
 from ..models import ActionStatus, Direction, NodeKind
 from .fields import FieldChange, diff_fields
 from .text import longest_increasing
@@ -56,12 +57,26 @@ def section_content(section: Mapping[str, Any]) -> dict[str, Any]:
     return content
 
 
+def content_fields(*kinds: str) -> list[str]:
+    """The fields the differ compares for sections of these kinds, in the order it lists them.
+
+    Title and kind first, then each kind's own fields as plans.kinds declares them, the body
+    (the long text) last. Two kinds: a section whose kind changed.
+    """
+    facts = dict.fromkeys(name for kind in kinds if kind in KINDS for name in KINDS[kind].facts)
+    return ["title", "kind", *facts, "body"]
+
+
 def _content_order(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
-    names = list(dict.fromkeys(["title", "kind", *old.keys(), *new.keys()]))
-    if "body" in names:  # the long text last, after the short facts
-        names.remove("body")
-        names.append("body")
-    return names
+    """The fields to compare of two sections (raw snapshot data), declared ones first.
+
+    Keys no kind declares (a snapshot written by a newer or older schema) are compared too,
+    before the body, so that nothing that changed goes unreported.
+    """
+    names = content_fields(*dict.fromkeys(k for k in (old.get("kind"), new.get("kind")) if k))
+    known = set(names) | _STRUCTURE_KEYS
+    extra = [key for key in dict.fromkeys([*old.keys(), *new.keys()]) if key not in known]
+    return [*names[:-1], *extra, names[-1]]
 
 
 @dataclass
@@ -243,7 +258,7 @@ def _whole(section: Mapping[str, Any], *, added: bool) -> list[FieldChange]:
     """All of a section's content, as inserted (added) or deleted (removed)."""
     content = section_content(section)
     # The heading already says the kind and title; list the rest (facts, then the text).
-    names = [name for name in _content_order(content, {}) if name not in ("title", "kind")]
+    names = [name for name in _content_order(section, {}) if name not in ("title", "kind")]
     return diff_fields({}, content, fields=names) if added else diff_fields(content, {}, fields=names)
 
 
@@ -289,7 +304,7 @@ def diff_snapshots(old: Mapping[str, Any], new: Mapping[str, Any]) -> SnapshotDi
             change = _section_change(Status.ADDED, None, entry, fields=_whole(entry.section, added=True))
         else:
             before, after = section_content(old_flat[o].section), section_content(entry.section)
-            fields = diff_fields(before, after, fields=_content_order(before, after))
+            fields = diff_fields(before, after, fields=_content_order(old_flat[o].section, entry.section))
             status = Status.CHANGED if fields else Status.UNCHANGED
             if status == Status.UNCHANGED and entry.index not in moved:
                 unchanged += 1

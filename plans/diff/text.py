@@ -78,6 +78,10 @@ def tokenize(text: str) -> list[str]:
     return merged
 
 
+def _one_line_ending(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
 def _split_lines(text: str) -> list[str]:
     return text.splitlines(keepends=True)
 
@@ -215,10 +219,13 @@ def _diff_words(a: list[str], b: list[str], out: list[Op]) -> None:
 def text_opcodes(old: str, new: str) -> list[Op]:
     """The word-level edit script from old to new: ("=", text), ("-", text), ("+", text).
 
-    Joining the "=" and "-" texts gives `old`; joining "=" and "+" gives `new`. Lines
-    are compared first, then sentences of changed lines, then words of changed sentences,
-    so two 50 KB texts with scattered edits compare in milliseconds.
+    Joining the "=" and "-" texts gives `old`; joining "=" and "+" gives `new`, each with
+    its line endings written as "\n": a text a browser sent (CRLF) compared with the same
+    text as stored (LF) has no change, not one at every line break. Lines are compared
+    first, then sentences of changed lines, then words of changed sentences, so two 50 KB
+    texts with scattered edits compare in milliseconds.
     """
+    old, new = _one_line_ending(old), _one_line_ending(new)
     if old == new:
         return [("=", old)] if old else []
     raw: list[Op] = []

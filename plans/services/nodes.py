@@ -1,14 +1,16 @@
-"""Editing the working draft's tree: add, edit, move, delete, restore and revert sections.
+"""Editing the working draft's tree: add, move, delete and restore sections.
+
+Editing a section's content, changing its kind and reverting it are in plans.services.edits.
 
 Every function runs in one transaction and leaves exactly one history record per node it
 changes (with the user and an optional message), and none when it refuses. Siblings whose
 number shifts because a node was added, moved, deleted or restored are renumbered without a
 history record of their own: their order relative to each other has not changed.
 
-Structural changes (add, move, delete, restore) lock the plan's row first, so two of them
+Structural changes (add, move, delete, restore) take `plan_lock` first, so two of them
 never interleave and publishing always sees a whole tree. Content edits do not take that
-lock: they are guarded by the node's revision counter (a conditional UPDATE), which is what
-prevents lost updates.
+lock: they are guarded by the node's revision counter (`guarded_update`, a conditional
+UPDATE), which is what prevents lost updates.
 """
 
 from __future__ import annotations
@@ -19,23 +21,13 @@ from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
+from django.utils.text import capfirst
 
-from ..models import ACTION_FIELDS, ALLOWED_CHILDREN, INDICATOR_FIELDS, Node, NodeKind, Plan, Reference
-
-# history_change_reason is a 100-character column.
-MESSAGE_MAX_LENGTH = 100
-
-# The content fields each kind may fill in (kind itself never changes after creation).
-KIND_CONTENT_FIELDS: dict[str, tuple[str, ...]] = {
-    NodeKind.NARRATIVE: ("title", "body"),
-    NodeKind.DEFINITION: ("title", "body"),
-    NodeKind.AREA: ("title", "body"),
-    NodeKind.GOAL: ("title", "body"),
-    NodeKind.ACTION: ("title", "body", *ACTION_FIELDS),
-    NodeKind.INDICATOR: ("title", "body", *INDICATOR_FIELDS),
-}
+from ..kinds import ALLOWED_CHILDREN, KINDS, empty_value, get_kind
+from ..models import Node, Plan
+from .guarded import plan_lock
+from .guarded import set_history as set_history  # plans.importers imports it from here
 
 
 class NodeError(Exception):
@@ -46,35 +38,10 @@ class StaleForm(NodeError):
     """The section (or what is under it) changed since the confirmation page was loaded."""
 
 
-class EditConflict(Exception):
-    """The node changed (or was deleted) since the form was loaded; `current` is the node as it is now."""
-
-    def __init__(self, current: Node | None):
-        self.current = current
-        super().__init__("Someone else saved this section after you opened it.")
-
-
-def _message(text: str) -> str:
-    text = " ".join((text or "").split())
-    if len(text) > MESSAGE_MAX_LENGTH:
-        text = text[: MESSAGE_MAX_LENGTH - 1] + "…"
-    return text
-
-
-def _lock_plan(plan_id: int) -> None:
-    list(Plan.objects.select_for_update().filter(pk=plan_id).values_list("pk"))
-
-
-def set_history(row: Node | Reference, user, message: str) -> None:
-    """Name the user (None for anonymous or a script) and the message in the row's next history record."""
-    row._history_user = user if user is not None and getattr(user, "is_authenticated", False) else None
-    row._change_reason = _message(message)
-
-
 def allowed_kinds(parent: Node | None) -> list[str]:
     """The kinds a new node may have directly under `parent` (None: the top level), in menu order."""
     allowed = ALLOWED_CHILDREN[parent.kind if parent is not None else None]
-    return [kind for kind in NodeKind.values if kind in allowed]
+    return [kind for kind in KINDS if kind in allowed]
 
 
 def clean_content(kind: str, data: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
@@ -83,12 +50,14 @@ def clean_content(kind: str, data: dict[str, Any], *, partial: bool = False) -> 
     With `partial`, only the given fields are returned (for an update); otherwise every content
     field of the kind is returned. Raises ValidationError naming the offending fields.
     """
-    if kind not in KIND_CONTENT_FIELDS:
+    if kind not in KINDS:
         raise ValidationError({"kind": f"Unknown kind of section: {kind!r}."})
-    allowed = KIND_CONTENT_FIELDS[kind]
+    declared = get_kind(kind)
+    allowed = declared.fields
     foreign = sorted(set(data) - set(allowed))
     if foreign:
-        raise ValidationError({name: f"A {NodeKind(kind).label.lower()} has no field {name!r}." for name in foreign})
+        article = declared.with_article
+        raise ValidationError({name: f"{capfirst(article)} has no field {name!r}." for name in foreign})
     cleaned = dict(data) if partial else {name: data.get(name, _empty(name)) for name in allowed}
     for name, value in cleaned.items():
         if isinstance(value, str):
@@ -96,18 +65,19 @@ def clean_content(kind: str, data: dict[str, Any], *, partial: bool = False) -> 
             cleaned[name] = value.replace("\r\n", "\n").replace("\r", "\n")
     if "title" in cleaned and not (cleaned["title"] or "").strip():
         raise ValidationError({"title": "Give the section a title."})
-    if kind == NodeKind.ACTION and not partial and not cleaned.get("status"):
-        raise ValidationError({"status": "Choose the action's status."})
+    for name in declared.required:
+        if (name in cleaned or not partial) and cleaned.get(name) in (None, ""):
+            what = f"{declared.label.lower()}'s {declared.field_label(name).lower()}"
+            raise ValidationError({name: f"Choose the {what}."})
     return cleaned
 
 
 def _empty(name: str) -> Any:
-    field = Node._meta.get_field(name)
-    return None if field.null else ""
+    return empty_value(Node._meta.get_field(name))
 
 
-def _validate(node: Node) -> None:
-    # Field rules and check constraints (e.g. start date not after target date) in plain words.
+def validate_node(node: Node) -> None:
+    """Check the node's fields and constraints; ValidationError in plain words, on the field concerned."""
     node.full_clean(exclude=["plan", "parent", "deletion_batch"], validate_unique=False)
 
 
@@ -138,15 +108,15 @@ def _place(siblings: list[Node], node: Node | None, index: int = 0) -> None:
         Node.objects.bulk_update(changed, ["position"])
 
 
-def _check_parent(plan: Plan, parent: Node | None, kind: str) -> None:
+def check_parent(plan: Plan, parent: Node | None, kind: str) -> None:
     if parent is not None:
         if parent.plan_id != plan.pk:
             raise NodeError("That parent section belongs to another plan.")
         if parent.deleted_at is not None:
             raise NodeError(f"“{parent.title}” is deleted; restore it before adding to it.")
     if kind not in ALLOWED_CHILDREN[parent.kind if parent is not None else None]:
-        where = f"under a {parent.get_kind_display().lower()}" if parent is not None else "at the top level"
-        raise NodeError(f"A {NodeKind(kind).label.lower()} cannot go {where}.")
+        where = f"under {get_kind(parent.kind).with_article}" if parent is not None else "at the top level"
+        raise NodeError(f"{capfirst(get_kind(kind).with_article)} cannot go {where}.")
 
 
 def node_create(
@@ -162,49 +132,17 @@ def node_create(
     """Add a node of `kind` under `parent` (None: top level), last or at 0-based `position`."""
     content = clean_content(kind, data)
     with transaction.atomic():
-        _lock_plan(plan.pk)
+        plan_lock(plan.pk)
         if parent is not None:
             parent = Node.objects.get(pk=parent.pk)
-        _check_parent(plan, parent, kind)
+        check_parent(plan, parent, kind)
         node = Node(plan=plan, parent=parent, kind=kind, **content)
-        _validate(node)
+        validate_node(node)
         siblings = _live_siblings(plan, parent.pk if parent is not None else None)
         _place(siblings, node, len(siblings) if position is None else position)
         set_history(node, user, message or "Added")
         node.save()
     return node
-
-
-def _content_equal(node: Node, data: dict[str, Any]) -> bool:
-    return all(getattr(node, name) == value for name, value in data.items())
-
-
-def node_update(*, node: Node, base_revision: int, data: dict[str, Any], user, message: str = "") -> Node:
-    """Save new content for `node`, if it is still at `base_revision`; returns the node as saved.
-
-    The check is made by the database: one conditional UPDATE that also bumps the revision.
-    If another save got there first (or the node was deleted), nothing is written and
-    EditConflict is raised with the node as it is now. Content equal to the current one is
-    not saved again (no new revision, no history record).
-    """
-    content = clean_content(node.kind, data, partial=True)
-    if _content_equal(node, content):
-        return node
-    candidate = Node(**{f.attname: getattr(node, f.attname) for f in Node._meta.concrete_fields})
-    for name, value in content.items():
-        setattr(candidate, name, value)
-    _validate(candidate)
-    with transaction.atomic():
-        updated = Node.objects.filter(pk=node.pk, revision=base_revision, deleted_at=None).update(
-            **content, revision=F("revision") + 1, updated_at=timezone.now()
-        )
-        if updated:
-            saved = Node.objects.get(pk=node.pk)
-            set_history(saved, user, message)
-            Node.history.bulk_history_create([saved], update=True, default_user=saved._history_user)
-    if not updated:
-        raise EditConflict(Node.objects.filter(pk=node.pk).first())
-    return saved
 
 
 def node_descendants(node: Node) -> list[Node]:
@@ -267,7 +205,7 @@ def node_move(
     node has moved since.
     """
     with transaction.atomic():
-        _lock_plan(node.plan_id)
+        plan_lock(node.plan_id)
         # Locked so that a content edit cannot slip in between reading the row and recording its history.
         node = Node.objects.select_for_update().get(pk=node.pk)
         if node.deleted_at is not None:
@@ -291,7 +229,7 @@ def node_move(
             parent = node.parent if new_parent is _KEEP else new_parent
             if parent is not None:
                 parent = Node.objects.get(pk=parent.pk)
-            _check_parent(node.plan, parent, node.kind)
+            check_parent(node.plan, parent, node.kind)
             if parent is not None and (parent.pk == node.pk or parent.pk in {d.pk for d in node_descendants(node)}):
                 raise NodeError("A section cannot go inside itself or one of its own subsections.")
             siblings = _live_siblings(node.plan, parent.pk if parent is not None else None, exclude=node.pk)
@@ -312,7 +250,7 @@ def node_delete(*, node: Node, user, message: str = "", base_state: str | None =
     refuses with StaleForm if the node or anything under it was edited, added or removed since.
     """
     with transaction.atomic():
-        _lock_plan(node.plan_id)
+        plan_lock(node.plan_id)
         node = Node.objects.get(pk=node.pk)
         if node.deleted_at is not None:
             raise NodeError("This section is already deleted.")
@@ -341,7 +279,7 @@ def node_restore(*, node: Node, user, message: str = "") -> list[Node]:
     plan's structure behind the editor's back.
     """
     with transaction.atomic():
-        _lock_plan(node.plan_id)
+        plan_lock(node.plan_id)
         node = Node.objects.get(pk=node.pk)
         if node.deleted_at is None or node.deletion_batch is None:
             raise NodeError("This section is not deleted.")
@@ -364,28 +302,3 @@ def node_restore(*, node: Node, user, message: str = "") -> list[Node]:
             set_history(item, user, (message or "Restored") if item.pk == root.pk else f"Restored with “{root.title}”")
         Node.history.bulk_history_create(restored, update=True, default_user=restored[0]._history_user)
     return restored
-
-
-def node_revert(*, node: Node, history_id: int, user, base_revision: int | None = None, message: str = "") -> Node:
-    """Give `node` the content it had in history record `history_id`, as a new revision.
-
-    Position, parent and deletion are left as they are: reverting is about the text and
-    fields. Raises NodeError if the record is not this node's or already matches the node,
-    and EditConflict if the node changed since `base_revision` (default: the node's revision).
-    """
-    if node.deleted_at is not None:
-        raise NodeError("This section is deleted; restore it before reverting it.")
-    record = Node.history.filter(id=node.pk, history_id=history_id).first()
-    if record is None:
-        raise NodeError("That revision does not belong to this section.")
-    data = {name: getattr(record, name) for name in KIND_CONTENT_FIELDS[node.kind]}
-    if _content_equal(node, data):
-        raise NodeError("The section already has exactly this content; there is nothing to revert.")
-    when = timezone.localtime(record.history_date).strftime("%d %b %Y %H:%M")
-    return node_update(
-        node=node,
-        base_revision=node.revision if base_revision is None else base_revision,
-        data=data,
-        user=user,
-        message=message or f"Reverted to the revision of {when}",
-    )

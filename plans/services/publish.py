@@ -13,6 +13,7 @@ from audit.services import audit_record
 from .. import hooks
 from ..models import Plan, PlanVersion
 from ..snapshot import iter_sections, plan_snapshot, snapshot_hash
+from .guarded import plan_lock
 
 logger = logging.getLogger(__name__)
 
@@ -69,8 +70,7 @@ def _publish(*, plan: Plan, user, notes: str, major: bool, expected_hash: str | 
     if not notes:
         raise PublishError("Write release notes that say what changed in this version.")
     with transaction.atomic():
-        # Lock the plan row so that two publishers cannot take the same number.
-        plan = Plan.objects.select_for_update().get(pk=plan.pk)
+        plan = plan_lock(plan.pk)  # two publishers cannot take the same number
         snapshot = plan_snapshot(plan)
         if not snapshot["sections"]:
             raise PublishError("The plan has no sections yet; there is nothing to publish.")

@@ -6,12 +6,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import Max
 
-from ..models import Plan, Reference
-from .nodes import EditConflict, StaleForm, set_history
-
-REFERENCE_FIELDS = ("label", "text", "url")
+from ..models import REFERENCE_FIELDS, Plan, Reference
+from .guarded import guarded_update, set_history
+from .nodes import StaleForm
 
 
 def _clean(data: dict[str, Any]) -> dict[str, Any]:
@@ -52,7 +51,7 @@ def reference_create(*, plan: Plan, data: dict[str, Any], user, message: str = "
 def reference_update(
     *, reference: Reference, base_revision: int, data: dict[str, Any], user, message: str = ""
 ) -> Reference:
-    """Save new label, text or URL if the reference is still at `base_revision`; else EditConflict."""
+    """Save new label, text or URL if the reference is still at `base_revision`; else EditConflict (guarded_update)."""
     content = _clean(data)
     if all(getattr(reference, name) == value for name, value in content.items()):
         return reference
@@ -65,21 +64,10 @@ def reference_update(
         **{name: content.get(name, getattr(reference, name)) for name in REFERENCE_FIELDS},
     )
     candidate.full_clean(exclude=["plan"], validate_unique=False)
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                updated = Reference.objects.filter(pk=reference.pk, revision=base_revision).update(
-                    **content, revision=F("revision") + 1
-                )
-        except IntegrityError:  # someone took the label between the check and the save
-            raise ValidationError({"label": f"This plan already has a reference [{content['label']}]."}) from None
-        if updated:
-            saved = Reference.objects.get(pk=reference.pk)
-            set_history(saved, user, message)
-            Reference.history.bulk_history_create([saved], update=True, default_user=saved._history_user)
-    if not updated:
-        raise EditConflict(Reference.objects.filter(pk=reference.pk).first())
-    return saved
+    try:
+        return guarded_update(reference, base_revision=base_revision, values=content, user=user, message=message)
+    except IntegrityError:  # someone took the label between the check and the save
+        raise ValidationError({"label": f"This plan already has a reference [{content['label']}]."}) from None
 
 
 def reference_delete(*, reference: Reference, user, message: str = "", base_revision: int | None = None) -> None:

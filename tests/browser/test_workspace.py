@@ -122,6 +122,8 @@ def test_workspace_pages_pass_axe(page, published_plan, make_user, sign_in, chec
         f"{base}/n/{intro.pk}/compare/?from={first.history_id}&to={latest.history_id}",
         f"{base}/n/{intro.pk}/revert/{first.history_id}/",
         f"{base}/n/{intro.pk}/move/",
+        f"{base}/n/{intro.pk}/kind/",
+        f"{base}/n/{intro.pk}/kind/?kind=definition",
         f"{base}/n/{Node.objects.get(plan=plan, title='Definitions').pk}/delete/",
         f"{base}/add/?parent={Node.objects.get(plan=plan, title='Definitions').pk}",
         f"{base}/add/?kind=narrative",

@@ -26,6 +26,8 @@ PAGES = {
     "reference_delete": ("get", False),
     "node_edit": ("get", False),
     "node_move": ("get", False),
+    "node_change_kind": ("get", False),
+    "node_change_kind_confirm": ("get", False),
     "node_delete": ("get", False),
     "node_restore": ("get", False),
     "node_history": ("get", False),
@@ -77,6 +79,8 @@ def workspace_urls(plan) -> dict[str, str]:
         "reference_delete": ref_url("reference_delete"),
         "node_edit": node_url("node_edit", intro),
         "node_move": node_url("node_move", intro),
+        "node_change_kind": node_url("node_change_kind", intro),
+        "node_change_kind_confirm": node_url("node_change_kind", intro) + "?kind=definition",
         "node_delete": node_url("node_delete", intro),
         "node_restore": node_url("node_restore", gone),
         "node_history": node_url("node_history", intro),
@@ -157,6 +161,7 @@ def test_an_unknown_plan_sends_anonymous_people_to_sign_in_without_revealing_any
         ("node_move", {"parent": "top"}),
         ("node_restore", {}),
         ("node_revert", {}),
+        ("node_change_kind_confirm", {"kind": "definition", "base_revision": "2"}),
         ("add_form", {"title": "Sneaky", "body": "x"}),
         ("reference_add", {"label": "9", "text": "Sneaky"}),
         ("reference_edit", {"label": "1", "text": "Sneaky", "base_revision": "1"}),
@@ -171,7 +176,7 @@ def test_writes_by_people_without_the_role_change_nothing(client, setting, name,
         nodes = Node.objects.filter(plan=plan).order_by("pk")
         references = Reference.objects.filter(plan=plan).order_by("pk")
         return (
-            list(nodes.values_list("title", "body", "parent_id", "position", "deleted_at", "revision")),
+            list(nodes.values_list("kind", "title", "body", "parent_id", "position", "deleted_at", "revision")),
             list(references.values_list("label", "text", "url", "revision")),
         )
 

@@ -11,8 +11,8 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from plans import hooks
 from accounts.demo import demo_load
+from plans import hooks
 from plans.models import PlanVersion
 from plans.services import plan_publish
 from plans.snapshot import iter_sections

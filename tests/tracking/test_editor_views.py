@@ -230,3 +230,39 @@ def test_delete_a_mistaken_measurement(client, tracked_plan, editor, make_user):
         "tracking:measurement_delete", kwargs={"slug": tracked_plan.slug, "node_id": wrong_node.pk, "pk": other.pk}
     )
     assert client.post(url).status_code == HTTPStatus.NOT_FOUND
+
+
+@pytest.mark.parametrize(("rows", "words"), [(1, "1 measurement imported."), (2, "2 measurements imported.")])
+def test_an_import_counts_in_words(client, tracked_plan, editor, rows, words):
+    share = node(tracked_plan, "Share of women among postdocs")
+    lines = "".join(f"{share.pk},2025-0{month}-28,24.5\n" for month in range(1, rows + 1))
+    client.force_login(editor)
+    response = client.post(
+        reverse("tracking:measurement_import", kwargs={"slug": tracked_plan.slug}),
+        {"confirm": "1", "csv_text": f"indicator_id,date,value\n{lines}"},
+        follow=True,
+    )
+    assert words in response.text
+    assert Measurement.objects.count() == rows
+
+
+def test_a_progress_update_from_a_page_that_showed_another_status_is_refused(client, tracked_plan, editor):
+    """Someone else's update changed the status after the form was opened: nothing is overridden unseen."""
+    action = node(tracked_plan, "Hold a welcome day")
+    url = reverse("tracking:progress_post", kwargs={"slug": tracked_plan.slug, "node_id": action.pk})
+    client.force_login(editor)
+    shown = client.get(url).context["form"]["base_revision"].value()
+    progress_post(node=action, user=None, date=days_ago(1), status=ActionStatus.DONE)
+
+    data = {"date": days_ago(0).isoformat(), "status": "in_progress", "note": "Venue booked", "base_revision": shown}
+    response = client.post(url, data)
+
+    assert response.status_code == HTTPStatus.OK
+    assert "its status is now “Done”" in response.text
+    form = response.context["form"]
+    assert form["note"].value() == "Venue booked"
+    assert int(form["base_revision"].value()) == action.revision + 1
+    assert ProgressUpdate.objects.count() == 1
+    assert client.post(url, form.data).status_code == HTTPStatus.FOUND
+    action.refresh_from_db()
+    assert action.status == ActionStatus.IN_PROGRESS

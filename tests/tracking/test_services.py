@@ -178,3 +178,18 @@ def test_the_admin_shows_tracking_data_read_only(client, tracked_plan, editor, m
     assert response.status_code == HTTPStatus.FORBIDDEN
     update.refresh_from_db()
     assert update.status == "done"
+
+
+def test_an_edit_opened_before_a_progress_update_is_a_conflict_not_an_overwrite(tracked_plan, editor):
+    """The status change goes through plans' guarded update: the revision moves, a stale form is refused."""
+    from plans.services import EditConflict, node_update
+
+    action = node(tracked_plan, "Hold a welcome day")
+    opened_at = action.revision
+    progress_post(node=action, user=editor, date=days_ago(1), status=ActionStatus.DONE)
+    with pytest.raises(EditConflict) as conflict:
+        node_update(node=action, base_revision=opened_at, data={"status": ActionStatus.IN_PROGRESS}, user=editor)
+    assert conflict.value.current.status == ActionStatus.DONE
+    record = conflict.value.current.history.first()
+    assert (record.revision, record.history_user) == (opened_at + 1, editor)
+    assert record.history_change_reason.startswith("Status set by the progress update of")

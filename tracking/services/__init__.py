@@ -18,6 +18,7 @@ from .imports import (
 from .measurements import (
     DUPLICATE_MESSAGE,
     MAX_VALUE,
+    MEASUREMENT_FIELDS,
     format_breakdown,
     measurement_delete,
     measurement_record,
@@ -30,6 +31,7 @@ __all__ = [
     "DUPLICATE_MESSAGE",
     "MAX_IMPORT_ROWS",
     "MAX_VALUE",
+    "MEASUREMENT_FIELDS",
     "ImportPreview",
     "ImportRow",
     "MeasurementImportError",

@@ -13,12 +13,14 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from plans.models import Node, NodeKind, Plan
+from plans.services import plan_lock
 
 from ..models import Measurement
 from ..spreadsheet import csv_cell
 from .common import acting_user
 from .measurements import (
     DUPLICATE_MESSAGE,
+    MEASUREMENT_FIELDS,
     SOURCE_MAX_LENGTH,
     _duplicate_key,
     _existing_keys,
@@ -27,19 +29,9 @@ from .measurements import (
 )
 
 MAX_IMPORT_ROWS = 5000
-CSV_COLUMNS = (
-    "indicator_id",
-    "indicator",
-    "date",
-    "period_start",
-    "value",
-    "numerator",
-    "denominator",
-    "group_size",
-    "breakdown",
-    "source",
-    "note",
-)
+# The column of each measurement field, where it is not the field's own name.
+COLUMN_NAMES = {"period_end": "date"}
+CSV_COLUMNS = ("indicator_id", "indicator", *(COLUMN_NAMES.get(name, name) for name in MEASUREMENT_FIELDS))
 
 
 @dataclass
@@ -111,16 +103,6 @@ def _parse_decimal(text: str, label: str, errors: list[str]) -> Decimal | None:
         errors.append(f"{label}: “{text}” is not a number.")
         return None
     return value
-
-
-FIELD_LABELS = {
-    "period_end": "date",
-    "period_start": "period_start",
-    "value": "value",
-    "numerator": "numerator",
-    "denominator": "denominator",
-    "group_size": "group_size",
-}
 
 
 def _delimiter(text: str) -> str:
@@ -223,60 +205,45 @@ def _parse_row(line, raw, by_id, by_title, existing, seen) -> ImportRow:
         errors.append("Give the indicator_id (or the indicator's exact title).")
     row.indicator = indicator
 
-    period_end = _parse_date(raw.get("date", ""), "date", errors)
-    period_start = _parse_date(raw.get("period_start", ""), "period_start", errors)
-    value = _parse_decimal(raw.get("value", ""), "value", errors)
-    numerator = _parse_count(raw.get("numerator", ""), "numerator", errors)
-    denominator = _parse_count(raw.get("denominator", ""), "denominator", errors)
-    group_size = _parse_count(raw.get("group_size", ""), "group_size", errors)
+    parsed = {
+        "period_end": _parse_date(raw.get("date", ""), "date", errors),
+        "period_start": _parse_date(raw.get("period_start", ""), "period_start", errors),
+        "value": _parse_decimal(raw.get("value", ""), "value", errors),
+        "numerator": _parse_count(raw.get("numerator", ""), "numerator", errors),
+        "denominator": _parse_count(raw.get("denominator", ""), "denominator", errors),
+        "group_size": _parse_count(raw.get("group_size", ""), "group_size", errors),
+        "source": raw.get("source", ""),
+        "note": raw.get("note", ""),
+    }
     try:
-        breakdown = parse_breakdown(raw.get("breakdown", ""))
+        parsed["breakdown"] = parse_breakdown(raw.get("breakdown", ""))
     except ValueError as error:
         errors.append(f"breakdown: {error}")
-        breakdown = {}
-    if len(raw.get("source", "")) > SOURCE_MAX_LENGTH:
+        parsed["breakdown"] = {}
+    row.data = {name: parsed[name] for name in MEASUREMENT_FIELDS}  # what measurement_record would be given
+    if len(row.data["source"]) > SOURCE_MAX_LENGTH:
         errors.append(f"source: write it in at most {SOURCE_MAX_LENGTH} characters.")
-    checks = _measurement_errors(
-        period_start=period_start,
-        period_end=period_end,
-        value=value,
-        numerator=numerator,
-        denominator=denominator,
-        group_size=group_size,
-    )
-    for name, message in checks.items():
+    for name, message in _measurement_errors(row.data).items():
         # A field already reported as unreadable needs no second message.
-        label = FIELD_LABELS[name]
-        if raw.get("date" if name == "period_end" else name) and any(e.startswith(f"{label}:") for e in errors):
+        label = COLUMN_NAMES.get(name, name)
+        if raw.get(label) and any(e.startswith(f"{label}:") for e in errors):
             continue
         errors.append(f"{label}: {message}")
-    if indicator is not None and period_end is not None and not errors:
-        key = _duplicate_key(indicator.pk, period_start, period_end, breakdown)
+    if indicator is not None and row.data["period_end"] is not None and not errors:
+        key = _duplicate_key(indicator.pk, row.data)
         if key in existing:
             errors.append(DUPLICATE_MESSAGE)
         elif key in seen:
             errors.append(f"The same measurement is already on line {seen[key]} of this file.")
         else:
             seen[key] = line
-    row.data = {
-        "period_start": period_start,
-        "period_end": period_end,
-        "value": value,
-        "numerator": numerator,
-        "denominator": denominator,
-        "group_size": group_size,
-        "breakdown": breakdown,
-        "source": raw.get("source", ""),
-        "note": raw.get("note", ""),
-    }
     return row
 
 
 def measurements_import_csv(*, plan: Plan, user, text: str) -> list[Measurement]:
     """Record every measurement of a CSV file, or none: any bad row raises MeasurementImportError."""
     with transaction.atomic():
-        # Lock the plan so that two imports of the same file cannot both pass the duplicate check.
-        list(Plan.objects.select_for_update().filter(pk=plan.pk).values_list("pk"))
+        plan_lock(plan.pk)  # two imports of the same file cannot both pass the duplicate check
         preview = measurements_csv_parse(plan=plan, text=text)
         if not preview.ok:
             raise MeasurementImportError(preview)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from plans.models import Node, NodeKind, Plan
+from plans.models import Node, NodeKind
+from plans.services import plan_lock
 
 from ..models import Measurement
 from .common import acting_user, today
@@ -18,8 +21,22 @@ MAX_VALUE = Decimal("1e10")
 MAX_COUNT = 2_147_483_647
 SOURCE_MAX_LENGTH = Measurement._meta.get_field("source").max_length
 
+# What a measurement records besides its indicator and who recorded it, in form order: the
+# editor's form, the CSV import and measurement_record all pass these, by these names.
+MEASUREMENT_FIELDS = (
+    "period_end",
+    "period_start",
+    "value",
+    "numerator",
+    "denominator",
+    "group_size",
+    "breakdown",
+    "source",
+    "note",
+)
 
-def _check_indicator(indicator: Node, plan: Plan | None = None) -> str | None:
+
+def _check_indicator(indicator: Node, plan=None) -> str | None:
     if indicator.kind != NodeKind.INDICATOR:
         return "Measurements can only be recorded for an indicator."
     if indicator.deleted_at is not None:
@@ -29,15 +46,10 @@ def _check_indicator(indicator: Node, plan: Plan | None = None) -> str | None:
     return None
 
 
-def _measurement_errors(
-    *,
-    period_start: dt.date | None,
-    period_end: dt.date | None,
-    value: Decimal | None,
-    numerator: int | None,
-    denominator: int | None,
-    group_size: int | None,
-) -> dict[str, str]:
+def _measurement_errors(values: Mapping[str, Any]) -> dict[str, str]:
+    """What is wrong with a measurement's dates, value and counts (of MEASUREMENT_FIELDS), by field."""
+    period_start, period_end, value = values.get("period_start"), values.get("period_end"), values.get("value")
+    numerator, denominator, group_size = values.get("numerator"), values.get("denominator"), values.get("group_size")
     errors: dict[str, str] = {}
     if period_end is None:
         errors["period_end"] = "Give the date of the measurement (or the last day of its period)."
@@ -63,15 +75,15 @@ def _measurement_errors(
     return errors
 
 
-def _duplicate_key(node_id: int, period_start, period_end, breakdown: dict) -> tuple:
-    return (node_id, period_start, period_end, tuple(sorted((breakdown or {}).items())))
+def _duplicate_key(node_id: int, values: Mapping[str, Any]) -> tuple:
+    """What two measurements of one indicator may not share: the date or period, and the group."""
+    breakdown = tuple(sorted((values.get("breakdown") or {}).items()))
+    return (node_id, values.get("period_start"), values["period_end"], breakdown)
 
 
 def _existing_keys(node_ids) -> set[tuple]:
-    rows = Measurement.objects.filter(node_id__in=node_ids).values_list(
-        "node_id", "period_start", "period_end", "breakdown"
-    )
-    return {_duplicate_key(*row) for row in rows}
+    rows = Measurement.objects.filter(node_id__in=node_ids).values("node_id", "period_start", "period_end", "breakdown")
+    return {_duplicate_key(row["node_id"], row) for row in rows}
 
 
 DUPLICATE_MESSAGE = "This indicator already has a measurement for this date (or period) and group."
@@ -95,37 +107,28 @@ def measurement_record(
     problem = _check_indicator(indicator)
     if problem:
         raise ValidationError(problem)
-    errors = _measurement_errors(
-        period_start=period_start,
-        period_end=period_end,
-        value=value,
-        numerator=numerator,
-        denominator=denominator,
-        group_size=group_size,
-    )
-    if len(source.strip()) > SOURCE_MAX_LENGTH:
+    values = {
+        "period_end": period_end,
+        "period_start": period_start,
+        "value": value,
+        "numerator": numerator,
+        "denominator": denominator,
+        "group_size": group_size,
+        "breakdown": breakdown or {},
+        "source": source.strip(),
+        "note": note.strip(),
+    }
+    errors = _measurement_errors(values)
+    if len(values["source"]) > SOURCE_MAX_LENGTH:
         errors["source"] = f"Write the source in at most {SOURCE_MAX_LENGTH} characters."
     if errors:
         raise ValidationError(errors)
-    breakdown = breakdown or {}
     with transaction.atomic():
         # The same lock as a CSV import takes, so that neither can slip in a duplicate of the other.
-        list(Plan.objects.select_for_update().filter(pk=indicator.plan_id).values_list("pk"))
-        if _duplicate_key(indicator.pk, period_start, period_end, breakdown) in _existing_keys([indicator.pk]):
+        plan_lock(indicator.plan_id)
+        if _duplicate_key(indicator.pk, values) in _existing_keys([indicator.pk]):
             raise ValidationError(DUPLICATE_MESSAGE)
-        measurement = Measurement(
-            node=indicator,
-            period_start=period_start,
-            period_end=period_end,
-            value=value,
-            numerator=numerator,
-            denominator=denominator,
-            group_size=group_size,
-            breakdown=breakdown,
-            source=source.strip(),
-            note=note.strip(),
-            recorded_by=acting_user(user),
-        )
+        measurement = Measurement(node=indicator, recorded_by=acting_user(user), **values)
         measurement._history_user = measurement.recorded_by
         measurement.save()
     return measurement

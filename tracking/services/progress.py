@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from plans.models import ActionStatus, Node, NodeKind
+from plans.services import StaleForm, action_status_set
 
 from ..models import ProgressUpdate
 from .common import acting_user, today
@@ -21,11 +22,14 @@ def progress_post(
     status: str,
     percent_complete: int | None = None,
     note: str = "",
+    base_revision: int | None = None,
 ) -> ProgressUpdate:
     """Record a dated progress update on an action.
 
     The action's status becomes that of its latest update (by date), saved on the node
-    like any edit: its revision goes up and its history records who changed it.
+    like any edit: its revision goes up and its history records who changed it. With
+    `base_revision` (the action's revision when the form was shown), refuses with StaleForm
+    if the action changed since: its status may not be the one the editor saw.
     """
     errors: dict[str, str] = {}
     if node.kind != NodeKind.ACTION:
@@ -43,6 +47,11 @@ def progress_post(
     with transaction.atomic():
         # Lock the action so that its status follows the latest update even under concurrent posts.
         node = Node.objects.select_for_update().get(pk=node.pk)
+        if base_revision is not None and base_revision != node.revision:
+            raise StaleForm(
+                f"This action changed after you opened this page: its status is now “{node.get_status_display()}”. "
+                "Nothing was posted. Check your update below and post it again."
+            )
         update = ProgressUpdate(
             node=node,
             date=date,
@@ -60,19 +69,21 @@ def progress_post(
 def progress_status_sync(*, node: Node, user) -> bool:
     """Give the action the status of its latest progress update (if it has any). True if it changed.
 
-    Saved like any edit of the action: its revision goes up (so a form opened before is
-    refused) and its history records the user and why.
+    Saved through plans' guarded update like any edit of the action: its revision goes up
+    (so a form opened before is refused) and its history records the user and why.
     """
     with transaction.atomic():
+        # Locked, so that the revision read here is the one the guarded update finds.
         node = Node.objects.select_for_update().get(pk=node.pk)
         latest = node.progress_updates.order_by("-date", "-created_at", "-id").only("status", "date").first()
         if latest is None or latest.status == node.status:
             return False
-        node.status = latest.status
-        node.revision += 1
-        node._history_user = acting_user(user)
-        node._change_reason = f"Status set by the progress update of {latest.date.isoformat()}."
-        node.save()
+        action_status_set(
+            node=node,
+            status=latest.status,
+            user=acting_user(user),
+            message=f"Status set by the progress update of {latest.date.isoformat()}.",
+        )
         return True
 
 

@@ -9,11 +9,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from plans.access import workspace_view
+from plans.editing import rebuilt_form
 from plans.forms import add_service_errors
 from plans.models import Node, NodeKind, Plan
+from plans.services import StaleForm
 from plans.tree import plan_tree, walk
 
 from ..forms import MeasurementConfirmForm, MeasurementForm, MeasurementUploadForm, ProgressUpdateForm
@@ -67,10 +70,16 @@ def progress_list(request: HttpRequest, plan: Plan) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def progress_post_view(request: HttpRequest, plan: Plan, node_id: int) -> HttpResponse:
     node = _live_node(plan, node_id, NodeKind.ACTION)
-    form = ProgressUpdateForm(request.POST or None, initial={"status": node.status})
+    form = ProgressUpdateForm(request.POST or None, initial={"status": node.status, "base_revision": node.revision})
     if request.method == "POST" and form.is_valid():
         try:
             progress_post(node=node, user=request.user, **form.cleaned_data)
+        except StaleForm as error:
+            # The page again, showing the action as it is now; what was typed is kept.
+            node = _live_node(plan, node_id, NodeKind.ACTION)
+            form = rebuilt_form(
+                ProgressUpdateForm, request.POST, current={"base_revision": node.revision}, error=str(error)
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -115,7 +124,7 @@ def measurement_record_view(request: HttpRequest, plan: Plan, node_id: int) -> H
     form = MeasurementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            measurement_record(indicator=node, user=request.user, **form.cleaned_data)
+            measurement_record(indicator=node, user=request.user, **form.values())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -153,7 +162,9 @@ def measurement_import(request: HttpRequest, plan: Plan) -> HttpResponse:
             except MeasurementImportError as error:
                 context.update(preview=error.preview, confirm=confirm, upload=MeasurementUploadForm())
                 return render(request, "tracking/editor/measurement_import.html", context)
-            messages.success(request, f"{len(created)} measurements imported.")
+            count = len(created)
+            done = ngettext("%(count)d measurement imported.", "%(count)d measurements imported.", count)
+            messages.success(request, done % {"count": count})
             return redirect("tracking:measurement_list", slug=plan.slug)
         messages.error(request, "The file to import was lost; upload it again.")
         upload = MeasurementUploadForm()

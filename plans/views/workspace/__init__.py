@@ -2,6 +2,7 @@
 
 from ...access import get_node, workspace_view
 from .history import node_compare, node_history, node_revert_view, recent_changes
+from .kinds import node_change_kind_view
 from .nodes import (
     deleted_nodes,
     node_add,
@@ -19,6 +20,7 @@ __all__ = [
     "deleted_nodes",
     "get_node",
     "node_add",
+    "node_change_kind_view",
     "node_compare",
     "node_delete_view",
     "node_edit",

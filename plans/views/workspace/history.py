@@ -13,11 +13,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from ...access import get_node, workspace_view
-from ...diff import diff_fields
-from ...forms import KIND_LABELS
+from ...diff import content_fields, diff_fields
+from ...editing import rebuilt_form
+from ...forms import RevertForm, add_service_errors
+from ...kinds import get_kind
 from ...models import Node, Plan, Reference
 from ...services import EditConflict, NodeError, node_revert
-from ...services.nodes import KIND_CONTENT_FIELDS
 
 PLACE_FIELDS = ("parent_id", "position")
 
@@ -33,14 +34,32 @@ def describe(record, previous) -> str:
     if previous is not None and getattr(previous, "deleted_at", None) is not None and record.deleted_at is None:
         return "Restored"
     if previous is not None:
+        if previous.kind != record.kind:
+            return f"Changed from {get_kind(previous.kind).with_article} to {get_kind(record.kind).with_article}"
         changed = {change.field for change in record.diff_against(previous).changes}
         if changed and changed <= set(PLACE_FIELDS) | {"parent"}:
             return "Moved"
     return "Edited"
 
 
-def _content(record, kind: str) -> dict[str, Any]:
-    return {name: getattr(record, name) for name in KIND_CONTENT_FIELDS[kind]}
+def _fields(node: Node, *records) -> list[str]:
+    """The content fields to compare: the kind's, plus those of the other kinds the records had."""
+    return content_fields(node.kind, *(record.kind for record in records))
+
+
+def _label(node: Node, name: str) -> str:
+    return get_kind(node.kind).field_label(name)
+
+
+def _content(record, names: list[str]) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in names}
+
+
+def _changes(node: Node, old, new) -> list:
+    """What changed from `old` to `new` (revisions of `node`, or the node itself), field by field."""
+    names = _fields(node, old, new)
+    labels = {name: _label(node, name) for name in names}
+    return diff_fields(_content(old, names), _content(new, names), labels, fields=names)
 
 
 @require_safe
@@ -48,21 +67,21 @@ def _content(record, kind: str) -> dict[str, Any]:
 def node_history(request: HttpRequest, plan: Plan, node_id: int) -> HttpResponse:
     node = get_node(plan, node_id, live=None)
     records = list(node.history.select_related("history_user").order_by("-history_date", "-history_id"))
-    names, labels = KIND_CONTENT_FIELDS[node.kind], KIND_LABELS[node.kind]
-    current = _content(node, node.kind)
+    names = _fields(node, *records)
+    current = _content(node, names)
     rows = []
     for index, record in enumerate(records):
         previous = records[index + 1] if index + 1 < len(records) else None
         changed = []
         if previous is not None:
-            changed = [labels.get(n, n.replace("_", " ")) for n in names if getattr(record, n) != getattr(previous, n)]
+            changed = [_label(node, n) for n in names if n != "kind" and getattr(record, n) != getattr(previous, n)]
         rows.append(
             {
                 "record": record,
                 "action": describe(record, previous),
                 "changed": changed,
                 "is_current": index == 0,
-                "same_as_current": _content(record, node.kind) == current,
+                "same_as_current": _content(record, names) == current,
             }
         )
     return render(request, "plans/workspace/node_history.html", {"plan": plan, "node": node, "rows": rows})
@@ -87,12 +106,7 @@ def node_compare(request: HttpRequest, plan: Plan, node_id: int) -> HttpResponse
     first = _record(node, request.GET.get("from"))
     second = _record(node, request.GET.get("to"))
     old, new = sorted([first, second], key=lambda r: (r.history_date, r.history_id))
-    changes = diff_fields(
-        _content(old, node.kind),
-        _content(new, node.kind),
-        KIND_LABELS[node.kind],
-        fields=KIND_CONTENT_FIELDS[node.kind],
-    )
+    changes = _changes(node, old, new)
     return render(
         request,
         "plans/workspace/node_compare.html",
@@ -104,35 +118,39 @@ def node_compare(request: HttpRequest, plan: Plan, node_id: int) -> HttpResponse
 def node_revert_view(request: HttpRequest, plan: Plan, node_id: int, history_id: int) -> HttpResponse:
     node = get_node(plan, node_id)
     record = _record(node, history_id)
-    history_url = redirect("plans:node_history", slug=plan.slug, node_id=node.pk)
-    if request.method == "POST":
+    form = RevertForm(request.POST or None, initial={"base_revision": node.revision})
+    if request.method == "POST" and form.is_valid():
+        base_revision = form.cleaned_data["base_revision"]
         try:
-            base_revision = int(request.POST.get("base_revision", ""))
-        except ValueError:
-            base_revision = 0
-        try:
-            node_revert(node=node, history_id=record.history_id, user=request.user, base_revision=base_revision)
-        except EditConflict:
-            messages.error(
-                request,
-                "Someone saved this section after you opened the revert page. Check its history and try again.",
+            node_revert(
+                node=node,
+                history_id=record.history_id,
+                user=request.user,
+                base_revision=base_revision if base_revision is not None else 0,
+                message=form.cleaned_data["message"],
             )
-            return history_url
+        except EditConflict as conflict:
+            if conflict.current is None or conflict.current.deleted_at is not None:
+                messages.error(request, "Someone deleted this section after you opened the revert page.")
+                return redirect("plans:node_history", slug=plan.slug, node_id=node.pk)
+            # Ask again, against the section as it is now: the changes below are recomputed from it.
+            node = conflict.current
+            form = rebuilt_form(
+                RevertForm,
+                request.POST,
+                current={"base_revision": node.revision},
+                error="Someone saved this section after you opened this page, so nothing was reverted. "
+                "The changes below are against the section as it is now: check them and revert again.",
+            )
         except NodeError as error:
-            messages.error(request, str(error))
-            return history_url
-        messages.success(request, f"Reverted “{node.title}”; the old content is now its newest revision.")
-        return history_url
-    changes = diff_fields(
-        _content(node, node.kind),
-        _content(record, node.kind),
-        KIND_LABELS[node.kind],
-        fields=KIND_CONTENT_FIELDS[node.kind],
-    )
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Reverted “{node.title}”; the old content is now its newest revision.")
+            return redirect("plans:node_history", slug=plan.slug, node_id=node.pk)
     return render(
         request,
         "plans/workspace/node_revert.html",
-        {"plan": plan, "node": node, "record": record, "changes": changes},
+        {"plan": plan, "node": node, "record": record, "changes": _changes(node, node, record), "form": form},
     )
 
 

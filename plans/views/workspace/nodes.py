@@ -9,13 +9,16 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from ...access import get_node, workspace_view
-from ...diff import Status, diff_fields, diff_snapshots
-from ...forms import KIND_LABELS, DeleteForm, MoveForm, NodeForm, add_service_errors, node_form
+from ...diff import Status, diff_snapshots
+from ...editing import edit_conflict, rebuilt_form
+from ...forms import DeleteForm, MoveForm, NodeForm, add_service_errors, node_form
+from ...kinds import allowed_children, get_kind
 from ...markdown import render_markdown
-from ...models import ALLOWED_CHILDREN, Node, NodeKind, Plan, Reference
+from ...models import Node, Plan, Reference
 from ...services import (
     EditConflict,
     NodeError,
@@ -30,7 +33,6 @@ from ...services import (
     node_subtree_state,
     node_update,
 )
-from ...services.nodes import KIND_CONTENT_FIELDS
 from ...snapshot import iter_sections, serialize_node
 from ...tree import TreeNode, build_tree, walk
 
@@ -76,7 +78,7 @@ def outline(request: HttpRequest, plan: Plan) -> HttpResponse:
     latest = plan.versions.latest_first().first()
     mark_changes(forest, latest.snapshot if latest else None)
     for item in walk(forest):
-        item.can_add = bool(ALLOWED_CHILDREN[item.node.kind])
+        item.can_add = get_kind(item.node.kind).can_hold_children
     return render(
         request,
         "plans/workspace/outline.html",
@@ -108,8 +110,7 @@ def _form_page(request, plan, *, form: NodeForm, kind: str, node=None, parent=No
     context = {
         "plan": plan,
         "form": form,
-        "kind": kind,
-        "kind_label": NodeKind(kind).label,
+        "kind": get_kind(kind),
         "node": node,
         "parent": parent,
         "preview": preview,
@@ -141,11 +142,11 @@ def node_add(request: HttpRequest, plan: Plan) -> HttpResponse:
     # refuses with a message on the form, which keeps the typed text (a 404 would lose it).
     live = True if request.method != "POST" else None
     parent = get_node(plan, int(parent_id), live=live) if parent_id and parent_id.isdecimal() else None
-    kinds = allowed_kinds(parent)
     kind = request.GET.get("kind")
-    if kind not in kinds:
-        choices = [(k, NodeKind(k).label) for k in kinds]
-        return render(request, "plans/workspace/kind_choice.html", {"plan": plan, "parent": parent, "choices": choices})
+    if kind not in allowed_kinds(parent):
+        choices = [(k.value, k.label) for k in allowed_children(parent.kind if parent is not None else None)]
+        context = {"plan": plan, "parent": parent, "parent_kind": get_kind(parent.kind) if parent else None}
+        return render(request, "plans/workspace/kind_choice.html", {**context, "choices": choices})
     form = node_form(request.POST or None, kind=kind, parent=parent, plan=plan)
     preview_html = None
     if request.method == "POST":
@@ -211,33 +212,16 @@ def node_edit(request: HttpRequest, plan: Plan, node_id: int) -> HttpResponse:
 
 
 def _conflict_page(request, plan: Plan, node: Node, form: NodeForm, current: Node | None) -> HttpResponse:
-    """Their version and yours with a diff; the form keeps your text, now based on their revision."""
-    fields = KIND_CONTENT_FIELDS[node.kind]
-    theirs = {name: getattr(current, name) for name in fields} if current is not None else {}
-    yours = form.content()
-    labels = KIND_LABELS[node.kind]
-    changes = diff_fields(theirs, yours, labels, fields=fields)
-    last_change = current.history.select_related("history_user").first() if current is not None else None
-    deleted = current is None or current.deleted_at is not None
-    data = request.POST.copy()
-    if current is not None:
-        data["base_revision"] = str(current.revision)
-    merge_form = node_form(data, kind=node.kind, node=current or node)
-    merge_form.is_valid()
+    """Their version and yours, in full, with a diff; the form keeps your text, now based on their revision."""
+    kind = get_kind(node.kind)
+    conflict = edit_conflict(
+        current=current, yours=form.content(), fields=kind.fields, label=kind.field_label, what="section"
+    )
+    current_state = {"base_revision": current.revision} if current is not None else {}
+    make = lambda data: node_form(data, kind=node.kind, node=current or node)  # noqa: E731
+    merge_form = rebuilt_form(make, request.POST, current=current_state)
     return _form_page(
-        request,
-        plan,
-        form=merge_form,
-        kind=node.kind,
-        node=current or node,
-        parent=node.parent,
-        conflict={
-            "theirs": theirs,
-            "their_fields": [(labels.get(name, name), theirs.get(name)) for name in fields],
-            "changes": changes,
-            "last_change": last_change,
-            "deleted": deleted,
-        },
+        request, plan, form=merge_form, kind=node.kind, node=current or node, parent=node.parent, conflict=conflict
     )
 
 
@@ -248,7 +232,7 @@ def _parent_candidates(plan: Plan, node: Node) -> list[tuple[Node, str]]:
     return [
         (item.node, f"{item.number} {item.node.title}")
         for item in walk(forest)
-        if item.node.pk not in excluded and node.kind in ALLOWED_CHILDREN[item.node.kind]
+        if item.node.pk not in excluded and node.kind in get_kind(item.node.kind).children
     ]
 
 
@@ -281,18 +265,20 @@ def node_move_view(request: HttpRequest, plan: Plan, node_id: int) -> HttpRespon
             if isinstance(error, StaleForm):
                 # Show the page as it is now (current parent preselected), keeping the message typed.
                 node = get_node(plan, node_id)
-                data = {
-                    "parent": str(node.parent_id) if node.parent_id else MoveForm.TOP,
+                current = {
+                    "parent": node.parent_id or MoveForm.TOP,
                     "base_state": node_place_state(node, with_position=False),
-                    "message": form.cleaned_data["message"],
                 }
-                form = MoveForm(data, node=node, candidates=_parent_candidates(plan, node))
-                form.is_valid()
-            form.add_error(None, str(error))
+                candidates = _parent_candidates(plan, node)
+                make = lambda data: MoveForm(data, node=node, candidates=candidates)  # noqa: E731
+                form = rebuilt_form(make, request.POST, current=current, error=str(error))
+            else:
+                form.add_error(None, str(error))
         else:
             messages.success(request, f"Moved “{node.title}”.")
             return redirect(outline_url(plan, node))
-    return render(request, "plans/workspace/node_move.html", {"plan": plan, "node": node, "form": form})
+    context = {"plan": plan, "node": node, "kind": get_kind(node.kind), "form": form}
+    return render(request, "plans/workspace/node_move.html", context)
 
 
 @workspace_view()
@@ -312,15 +298,11 @@ def node_delete_view(request: HttpRequest, plan: Plan, node_id: int) -> HttpResp
         except NodeError as error:
             if isinstance(error, StaleForm):
                 # Confirm again against what is there now; the list above shows it.
-                form = DeleteForm({**initial, "message": form.cleaned_data["message"]})
-                form.is_valid()
-            form.add_error(None, str(error))
+                form = rebuilt_form(DeleteForm, request.POST, current=initial, error=str(error))
+            else:
+                form.add_error(None, str(error))
         else:
-            extra = (
-                f" and {len(deleted) - 1} section{'s' if len(deleted) != 2 else ''} under it"
-                if len(deleted) > 1
-                else ""
-            )
+            extra = _under_it("and {count} section under it", "and {count} sections under it", len(deleted) - 1)
             messages.success(request, f"Deleted “{node.title}”{extra}. You can restore it from Deleted sections.")
             return redirect(outline_url(plan))
     return render(
@@ -328,6 +310,11 @@ def node_delete_view(request: HttpRequest, plan: Plan, node_id: int) -> HttpResp
         "plans/workspace/node_delete.html",
         {"plan": plan, "node": node, "descendants": descendants, "form": form},
     )
+
+
+def _under_it(singular: str, plural: str, count: int) -> str:
+    """ " and 1 section under it", " and 3 sections under it", or "" for none."""
+    return " " + ngettext(singular, plural, count).format(count=count) if count else ""
 
 
 @require_safe
@@ -361,11 +348,7 @@ def node_restore_view(request: HttpRequest, plan: Plan, node_id: int) -> HttpRes
         except NodeError as error:
             messages.error(request, str(error))
             return redirect("plans:deleted_nodes", slug=plan.slug)
-        extra = (
-            f" with {len(restored) - 1} section{'s' if len(restored) != 2 else ''} under it"
-            if len(restored) > 1
-            else ""
-        )
+        extra = _under_it("with {count} section under it", "with {count} sections under it", len(restored) - 1)
         messages.success(request, f"Restored “{restored[0].title}”{extra}.")
         return redirect(outline_url(plan, restored[0]))
     batch = list(Node.objects.filter(plan=plan, deletion_batch=node.deletion_batch))

@@ -9,13 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from ...access import workspace_view
-from ...diff import diff_fields
+from ...diff import default_label
+from ...editing import edit_conflict, rebuilt_form
 from ...forms import DeleteForm, ReferenceForm, add_service_errors
 from ...markdown import cited_labels
-from ...models import Node, Plan, Reference
+from ...models import REFERENCE_FIELDS, Node, Plan, Reference
 from ...services import EditConflict, StaleForm, reference_create, reference_delete, reference_update
-
-LABELS = {"label": "Label", "text": "Citation", "url": "Web address"}
 
 
 def _list_url(plan: Plan):
@@ -65,12 +64,7 @@ def reference_edit(request: HttpRequest, plan: Plan, reference_id: int) -> HttpR
         if request.method == "POST":
             return _deleted_meanwhile(request, plan)
         raise Http404("No such reference.")
-    initial = {
-        "label": reference.label,
-        "text": reference.text,
-        "url": reference.url,
-        "base_revision": reference.revision,
-    }
+    initial = {**{name: getattr(reference, name) for name in REFERENCE_FIELDS}, "base_revision": reference.revision}
     form = ReferenceForm(request.POST or None, instance=Reference(plan=plan), initial=initial)
     conflict = None
     if request.method == "POST" and form.is_valid():
@@ -87,12 +81,14 @@ def reference_edit(request: HttpRequest, plan: Plan, reference_id: int) -> HttpR
             current = error.current
             if current is None:
                 return _deleted_meanwhile(request, plan)
-            theirs = {name: getattr(current, name) for name in LABELS}
-            conflict = {"theirs": theirs, "changes": diff_fields(theirs, form.content(), LABELS, fields=list(LABELS))}
-            data = request.POST.copy()
-            data["base_revision"] = str(current.revision)
-            form = ReferenceForm(data, instance=Reference(plan=plan), initial=initial)
-            form.is_valid()
+            conflict = edit_conflict(
+                current=current, yours=form.content(), fields=REFERENCE_FIELDS, label=default_label, what="reference"
+            )
+            form = rebuilt_form(
+                lambda data: ReferenceForm(data, instance=Reference(plan=plan), initial=initial),
+                request.POST,
+                current={"base_revision": current.revision},
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -131,9 +127,7 @@ def reference_delete_view(request: HttpRequest, plan: Plan, reference_id: int) -
                 messages.error(request, "Someone deleted this reference already.")
                 return _list_url(plan)
             reference = current
-            form = DeleteForm({"base_state": str(current.revision), "message": form.cleaned_data["message"]})
-            form.is_valid()
-            form.add_error(None, str(error))
+            form = rebuilt_form(DeleteForm, request.POST, current={"base_state": current.revision}, error=str(error))
         else:
             messages.success(request, f"Deleted reference [{reference.label}].")
             return _list_url(plan)

@@ -58,6 +58,7 @@ ROUTES: dict[str, str] = {
     "plans:node_history": WORKSPACE,
     "plans:node_compare": WORKSPACE,
     "plans:node_revert": WORKSPACE,
+    "plans:node_change_kind": WORKSPACE,
     "tracking:actions": PUBLIC,
     "tracking:actions_csv": PUBLIC,
     "tracking:actions_json": PUBLIC,

@@ -176,6 +176,9 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# The largest plan file import_plan (and the browser import) reads; larger ones are refused.
+PLAN_IMPORT_MAX_BYTES = int(env_str("DJANGO_PLAN_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+
 # How long a shared cache may keep a published version page (they never change).
 PUBLISHED_VERSION_MAX_AGE = int(env_str("DJANGO_PUBLISHED_VERSION_MAX_AGE", str(60 * 60 * 24)))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 
 from ..models import Node, Plan, Reference, Visibility
 from ..services.nodes import set_history
@@ -23,7 +23,8 @@ def plan_parse(source: str | bytes) -> ParsedPlan:
 
     JSON when it starts with `{`; Markdown when it has `#` headings (or only
     underlined ones); plain text with numbered headings otherwise.
-    Raises PlanImportError on anything it cannot read.
+    Raises PlanImportError on anything it cannot read, including a file larger
+    than settings.PLAN_IMPORT_MAX_BYTES (5 MB by default).
     """
     text = decode_source(source)
     if text.lstrip().startswith("{"):
@@ -121,6 +122,10 @@ def plan_import(
         if Plan.objects.filter(slug=slug).exists():
             # Another import took the slug between the check and the insert.
             raise PlanImportError(f"A plan with the slug {slug!r} already exists; choose another slug.") from None
+        first_line = str(error).strip().split("\n", 1)[0]
+        raise PlanImportError(f"The plan could not be saved: {first_line}") from None
+    except DatabaseError as error:
+        # Whatever the parsers missed and the database refuses (the transaction rolled back).
         first_line = str(error).strip().split("\n", 1)[0]
         raise PlanImportError(f"The plan could not be saved: {first_line}") from None
     return plan

@@ -129,7 +129,14 @@ FIELD_LABELS = {
     "baseline_value": "Baseline",
     "baseline_date": "Baseline date",
     "target_value": "Target",
+    "counts_people": "Counts people",
 }
+
+
+def _markdown_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
 
 
 def version_markdown(version: PlanVersion) -> str:
@@ -147,7 +154,7 @@ def version_markdown(version: PlanVersion) -> str:
     def emit(section: dict[str, Any], depth: int) -> None:
         lines.extend([f"{'#' * min(depth + 1, 6)} {section['number']} {section['title']}", ""])
         facts = [
-            f"- **{FIELD_LABELS[name]}:** {section[name]}"
+            f"- **{FIELD_LABELS[name]}:** {_markdown_value(section[name])}"
             for name in KIND_FIELDS.get(section["kind"], ())
             if section.get(name) not in (None, "")
         ]

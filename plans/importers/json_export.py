@@ -48,6 +48,13 @@ def _string(data: dict, key: str, where: str, *, max_length: int | None = None, 
 
 def _field_value(field: models.Field, value: Any, where: str) -> Any:
     name = field.name
+    if isinstance(field, models.BooleanField):
+        # Exports made before a yes/no field existed lack it: they mean its default.
+        if value is None:
+            return field.get_default()
+        if not isinstance(value, bool):
+            raise PlanImportError(f"{where}: '{name}' must be true or false, not {value!r}.")
+        return value
     if isinstance(field, models.DateField):
         if value in (None, ""):
             return None

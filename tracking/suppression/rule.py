@@ -1,0 +1,495 @@
+"""The small-count rule itself: which measurements of one indicator the public may not see, and why.
+
+See the package docstring for the rule in words. This module works on plain values (model
+instances or `.values()` dicts) and never touches the database.
+"""
+
+from __future__ import annotations
+
+import itertools
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+SMALL, COMPLEMENT = "small", "complement"
+
+# The figures of a measurement that count people. "value" only when the indicator counts people.
+FIGURES = ("value", "group_size", "numerator", "denominator")
+# A group recorded with more dimensions than this ("career stage; gender; country; ...") is not
+# checked cell by cell (the number of sub-totals doubles with each): it is hidden outright.
+MAX_CHECKED_DIMENSIONS = 6
+# How many different values a worked-out figure may take (rows of overlapping periods give
+# several) before it is treated as possibly small.
+_MAX_CANDIDATES = 64
+
+Cell = frozenset  # of (dimension, group) pairs, normalised; the empty cell is everyone
+
+
+def normalise_label(text: object) -> str:
+    """The form of a dimension or group name that comparisons use.
+
+    "Gender ", "gender" and "GENDER" are one dimension; so are "career  stage" and
+    "career stage", full-width and ordinary letters (NFKC), with or without zero-width
+    characters.
+    """
+    text = unicodedata.normalize("NFKC", str(text))
+    text = "".join(char for char in text if unicodedata.category(char) != "Cf")
+    return unicodedata.normalize("NFKC", " ".join(text.split()).casefold())
+
+
+def breakdown_cell(breakdown: object) -> Cell:
+    """The normalised group of a breakdown: {"Gender ": "Women"} and {"gender": "women"} are one."""
+    if not breakdown:
+        return frozenset()
+    if not isinstance(breakdown, dict):
+        breakdown = {"group": breakdown}
+    groups: dict[str, set[str]] = {}
+    for name, value in breakdown.items():
+        groups.setdefault(normalise_label(name), set()).add(normalise_label(value))
+    # Two spellings of one dimension with different groups cannot be one group of people: the row
+    # keeps both, joined, and so matches nothing else.
+    return frozenset((name, " | ".join(sorted(values))) for name, values in groups.items())
+
+
+def is_small_figure(value: Decimal | int | None, threshold: int) -> bool:
+    """A recorded figure about fewer people than the threshold (0 included: "none" is a small count)."""
+    return value is not None and abs(Decimal(value)) < threshold
+
+
+def is_small_group(value: Decimal | int | None, threshold: int) -> bool:
+    """A group worked out by subtraction (those not counted, a group left out) of 1 to threshold - 1 people.
+
+    Zero is not a group: a breakdown whose groups add up to the total leaves nobody out.
+    """
+    return value is not None and 0 < Decimal(value) < threshold
+
+
+def _decimal(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+def people_figures(*, value, group_size, numerator, denominator, counts_people: bool) -> dict[str, Decimal]:
+    """The figures of a measurement that are numbers of people, by name."""
+    raw = {"value": value if counts_people else None, "group_size": group_size}
+    raw |= {"numerator": numerator, "denominator": denominator}
+    figures = {name: _decimal(number) for name, number in raw.items()}
+    return {name: number for name, number in figures.items() if number is not None}
+
+
+def figures_are_small(figures: dict[str, Decimal], threshold: int) -> bool:
+    """Whether a measurement with these figures is about a small group, on its own."""
+    if any(is_small_figure(number, threshold) for number in figures.values()):
+        return True
+    # "19 of 20" gives away the 1 person not counted.
+    if "numerator" in figures and "denominator" in figures:
+        return is_small_group(figures["denominator"] - figures["numerator"], threshold)
+    return False
+
+
+def measurement_is_small(*, value, group_size, numerator, denominator, counts_people: bool, threshold: int) -> bool:
+    """Whether one measurement, on its own, is about fewer people than the threshold."""
+    figures = people_figures(
+        value=value, group_size=group_size, numerator=numerator, denominator=denominator, counts_people=counts_people
+    )
+    return figures_are_small(figures, threshold)
+
+
+# --- Rows, periods and scenes ------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class _Row:
+    index: int  # position in the caller's list; -1 for the baseline
+    order: tuple  # a total order independent of the caller's: ties go to the older row
+    cell: Cell
+    start: date
+    end: date
+    figures: dict[str, Decimal]
+    size: Decimal | None
+    fixed: bool = False  # published elsewhere (the plan's baseline): known to every reader, never hidden
+
+
+def _get(measurement, name: str):
+    if isinstance(measurement, dict):
+        return measurement.get(name)
+    return getattr(measurement, name, None)
+
+
+def _row(index: int, measurement, counts_people: bool) -> _Row:
+    end = _get(measurement, "period_end") or date.min
+    start = _get(measurement, "period_start") or end
+    start = min(start, end)
+    cell = breakdown_cell(_get(measurement, "breakdown"))
+    figures = people_figures(
+        value=_get(measurement, "value"),
+        group_size=_get(measurement, "group_size"),
+        numerator=_get(measurement, "numerator"),
+        denominator=_get(measurement, "denominator"),
+        counts_people=counts_people,
+    )
+    value = _decimal(_get(measurement, "value"))
+    size = next((figures[name] for name in ("group_size", "denominator", "value") if name in figures), value)
+    order = (
+        _get(measurement, "id") or 0,
+        end,
+        start,
+        tuple(sorted(cell)),
+        value if value is not None else Decimal(0),
+        tuple(sorted(figures.items())),
+    )
+    return _Row(index=index, order=order, cell=cell, start=start, end=end, figures=figures, size=size)
+
+
+def _size_key(row: _Row) -> tuple:
+    return (row.size is None, row.size if row.size is not None else 0, row.order)
+
+
+def _cell_key(cell: Cell) -> tuple:
+    return (len(cell), tuple(sorted(cell)))
+
+
+def _sub_cells(cell: Cell) -> Iterator[Cell]:
+    """Every cell the group lies in: itself, and each set of fewer of its dimensions (down to everyone)."""
+    items = sorted(cell)
+    for size in range(len(items) + 1):
+        for chosen in itertools.combinations(items, size):
+            yield frozenset(chosen)
+
+
+@dataclass(eq=False)
+class _Line:
+    """An additive relation: the parent cell holds the children cells (its groups along `dimensions`)."""
+
+    parent: Cell
+    dimensions: frozenset
+    children: tuple[Cell, ...]
+
+    @property
+    def cells(self) -> tuple[Cell, ...]:
+        return (*self.children, self.parent)
+
+
+@dataclass(eq=False)
+class _Scene:
+    """The measurements whose periods share one day: to a reader they describe the same period."""
+
+    rows: list[_Row]
+    recorded: dict[Cell, list[_Row]] = field(default_factory=dict)
+    lines: list[_Line] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        for row in self.rows:
+            self.recorded.setdefault(row.cell, []).append(row)
+        cells: set[Cell] = set()
+        for cell in self.recorded:
+            cells.update(_sub_cells(cell))
+        children: dict[tuple[Cell, frozenset], list[Cell]] = {}
+        for cell in cells:
+            dimensions = {name for name, _ in cell}
+            for parent in _sub_cells(cell):
+                if parent != cell:
+                    key = (parent, frozenset(dimensions - {name for name, _ in parent}))
+                    children.setdefault(key, []).append(cell)
+        self.lines = [
+            _Line(parent, dims, tuple(sorted(found, key=_cell_key)))
+            for (parent, dims), found in sorted(
+                children.items(), key=lambda item: (_cell_key(item[0][0]), sorted(item[0][1]))
+            )
+        ]
+
+
+def _scenes(rows: Sequence[_Row]) -> list[_Scene]:
+    """One scene per day on which a period starts, with every row whose period holds that day.
+
+    Periods that share a day share the first day of one of them, so these scenes hold every
+    group of mutually overlapping periods. Scenes with the same rows are kept once.
+    """
+    scenes: list[_Scene] = []
+    seen: set[frozenset] = set()
+    by_start = sorted(rows, key=lambda row: row.start)
+    active: list[_Row] = []
+    next_row = 0
+    for day in sorted({row.start for row in rows}):
+        while next_row < len(by_start) and by_start[next_row].start <= day:
+            active.append(by_start[next_row])
+            next_row += 1
+        active = [row for row in active if row.end >= day]
+        members = sorted(active, key=lambda row: row.order)
+        key = frozenset(id(row) for row in members)
+        if key not in seen:
+            seen.add(key)
+            scenes.append(_Scene(members))
+    return scenes
+
+
+# --- What a reader can work out ----------------------------------------------------------
+
+_ANY = None  # a worked-out figure with too many possible values to follow
+
+
+def _combine(terms: Iterable[tuple[int, frozenset | None]]) -> frozenset | None:
+    """Every value of sign * term summed over the terms (each term a set of possible values)."""
+    totals = {Decimal(0)}
+    for sign, values in terms:
+        if values is _ANY:
+            return _ANY
+        totals = {total + sign * value for total in totals for value in values}
+        if len(totals) > _MAX_CANDIDATES:
+            return _ANY
+    return frozenset(totals)
+
+
+@dataclass
+class _Reading:
+    """What a reader knows of one figure in one scene: published values, and those worked out."""
+
+    known: dict[Cell, frozenset | None]
+    derived_by: dict[Cell, _Line]
+
+
+class _Check:
+    """The rule applied to one scene, with the hidden rows so far."""
+
+    def __init__(self, scene: _Scene, hidden: dict[int, str], threshold: int):
+        self.scene = scene
+        self.hidden = hidden
+        self.threshold = threshold
+
+    def is_hidden(self, row: _Row) -> bool:
+        return not row.fixed and row.index in self.hidden
+
+    def visible_rows(self, cell: Cell) -> list[_Row]:
+        return [row for row in self.scene.recorded.get(cell, ()) if not self.is_hidden(row)]
+
+    def hidden_rows(self, cell: Cell) -> list[_Row]:
+        return [row for row in self.scene.recorded.get(cell, ()) if self.is_hidden(row)]
+
+    def is_hidden_cell(self, cell: Cell) -> bool:
+        return bool(self.scene.recorded.get(cell)) and not self.visible_rows(cell)
+
+    def is_visible_cell(self, cell: Cell) -> bool:
+        return bool(self.visible_rows(cell))
+
+    def read(self, figure: str) -> _Reading:
+        """Peel the additive relations: whenever all but one of a line's cells are known, so is that one.
+
+        The reader assumes every breakdown is complete (the groups add up to their total), the
+        most a reader can get out of the published figures.
+        """
+        known: dict[Cell, frozenset | None] = {}
+        for cell in self.scene.recorded:
+            values = frozenset(row.figures[figure] for row in self.visible_rows(cell) if figure in row.figures)
+            if values:
+                known[cell] = values
+        derived_by: dict[Cell, _Line] = {}
+        changed = True
+        while changed:
+            changed = False
+            for line in self.scene.lines:
+                unknown = [cell for cell in line.cells if cell not in known]
+                if len(unknown) != 1:
+                    continue
+                (target,) = unknown
+                if target == line.parent:
+                    known[target] = _combine((1, known[child]) for child in line.children)
+                else:
+                    others = [(-1, known[child]) for child in line.children if child != target]
+                    known[target] = _combine([(1, known[line.parent]), *others])
+                derived_by[target] = line
+                changed = True
+        return _Reading(known, derived_by)
+
+    # --- remedies ---
+
+    def complement(self, line: _Line, *, exclude: Cell | None, reading: _Reading | None, parent: bool = True):
+        """The row to hide so that `line` gives nothing away: its smallest visible group (ties: the older
+        row), else its total, else the smallest row behind a figure worked out for the line."""
+        rows = [row for cell in line.children if cell != exclude for row in self.visible_rows(cell)]
+        rows = [row for row in rows if not row.fixed]
+        if not rows and parent and line.parent != exclude:
+            rows = [row for row in self.visible_rows(line.parent) if not row.fixed]
+        if rows:
+            return min(rows, key=_size_key)
+        if reading is not None:
+            for cell in line.cells:
+                if cell != exclude and cell in reading.derived_by and reading.derived_by[cell] is not line:
+                    found = self._behind(cell, reading, {id(line)})
+                    if found is not None:
+                        return found
+        return None
+
+    def _behind(self, cell: Cell, reading: _Reading, seen: set[int]):
+        line = reading.derived_by[cell]
+        if id(line) in seen:
+            return None
+        seen.add(id(line))
+        rows = [row for other in line.cells if other != cell for row in self.visible_rows(other) if not row.fixed]
+        if rows:
+            return min(rows, key=_size_key)
+        for other in line.cells:
+            if other != cell and other in reading.derived_by:
+                found = self._behind(other, reading, seen)
+                if found is not None:
+                    return found
+        return None
+
+    # --- the findings, in a fixed order ---
+
+    def problems(self) -> Iterator[tuple[list[_Row], str]]:
+        """The rows to hide next (and why), one proposal at a time, most basic first."""
+        threshold = self.threshold
+        # 1. Two rows of one group for the same period are one figure: both shown or both hidden.
+        for cell in sorted(self.scene.recorded, key=_cell_key):
+            hidden, visible = self.hidden_rows(cell), [r for r in self.visible_rows(cell) if not r.fixed]
+            if hidden and visible:
+                yield visible, COMPLEMENT
+        readings = {figure: self.read(figure) for figure in FIGURES}
+        derivable = {cell for reading in readings.values() for cell in reading.derived_by}
+        # 2. Within each line of groups, a hidden group is never the only one hidden, and the hidden
+        #    ones together never hold fewer people than the threshold: the total may be known.
+        for line in self.scene.lines:
+            hidden = [cell for cell in line.children if self.is_hidden_cell(cell)]
+            if not hidden:
+                continue
+            known = [
+                cell
+                for cell in line.children
+                if cell not in hidden and (self.is_visible_cell(cell) or cell in derivable)
+            ]
+            if not known:
+                continue
+            together_small = any(
+                all(figure in row.figures for cell in hidden for row in self.hidden_rows(cell))
+                and sum(min(row.figures[figure] for row in self.hidden_rows(cell)) for cell in hidden) < threshold
+                for figure in FIGURES
+            )
+            if len(hidden) == 1 or together_small:
+                row = self.complement(line, exclude=None, reading=None, parent=False)
+                if row is None:
+                    for cell in known:
+                        if cell in derivable:
+                            reading = next(r for r in readings.values() if cell in r.derived_by)
+                            row = self._behind(cell, reading, set())
+                            if row is not None:
+                                break
+                if row is not None:
+                    yield [row], COMPLEMENT
+        # 3. What a reader can work out from the published figures, one figure at a time.
+        for figure, reading in readings.items():
+            yield from self._worked_out(figure, reading)
+        # 4. "20 of 20" is shown, but a numerator or denominator worked out can give "19 of 20" away.
+        numerators, denominators = readings["numerator"].known, readings["denominator"].known
+        for cell in sorted(self.scene.recorded, key=_cell_key):
+            if not self.is_visible_cell(cell) or cell not in numerators or cell not in denominators:
+                continue
+            if cell not in readings["numerator"].derived_by and cell not in readings["denominator"].derived_by:
+                continue
+            rest = _combine([(1, denominators[cell]), (-1, numerators[cell])])
+            if rest is _ANY or any(is_small_group(value, threshold) for value in rest):
+                yield [row for row in self.visible_rows(cell) if not row.fixed], SMALL
+
+    def _worked_out(self, figure: str, reading: _Reading) -> Iterator[tuple[list[_Row], str]]:
+        threshold = self.threshold
+        known = reading.known
+        for cell, line in reading.derived_by.items():
+            values = known[cell]
+            if self.is_hidden_cell(cell):
+                # A hidden figure must stay hidden, small or not (a complement worked out protects nothing).
+                row = self.complement(line, exclude=cell, reading=reading)
+                if row is not None:
+                    yield [row], COMPLEMENT
+            elif self.is_visible_cell(cell):
+                # A shown measurement without this figure, whose figure turns out to be small.
+                if values is _ANY or any(is_small_figure(value, threshold) for value in values):
+                    yield [row for row in self.visible_rows(cell) if not row.fixed], SMALL
+            elif values is _ANY or any(is_small_group(value, threshold) for value in values):
+                # A total nobody recorded (postdocs, from postdoc women and men) that is small.
+                row = self.complement(line, exclude=cell, reading=reading)
+                if row is not None:
+                    yield [row], COMPLEMENT
+        for line in self.scene.lines:
+            if line.parent not in known:
+                continue
+            unknown = [cell for cell in line.children if cell not in known]
+            rest = _combine([(1, known[line.parent]), *((-1, known[c]) for c in line.children if c in known)])
+            if not unknown:
+                if any(reading.derived_by.get(cell) is line for cell in line.cells):
+                    continue  # the line itself gave its last figure: nobody is left out by it
+                # Everyone the recorded groups leave out, worked out: never a small group.
+                if rest is _ANY or any(is_small_group(value, threshold) for value in rest):
+                    row = self.complement(line, exclude=None, reading=reading)
+                    if row is not None:
+                        yield [row], COMPLEMENT
+            elif len(unknown) >= 2:
+                # The groups not known, together (with anyone left out): never fewer than the threshold.
+                hidden_here = any(self.is_hidden_cell(cell) for cell in unknown)
+                if rest is _ANY or any(
+                    is_small_group(value, threshold) or (value == 0 and hidden_here) for value in rest
+                ):
+                    row = self.complement(line, exclude=None, reading=reading)
+                    if row is not None:
+                        yield [row], COMPLEMENT
+
+
+def hidden_reasons(
+    measurements: Sequence,
+    *,
+    threshold: int,
+    counts_people: bool = True,
+    baseline_value: Decimal | None = None,
+    baseline_date: date | None = None,
+) -> list[str]:
+    """Why each measurement of ONE indicator is hidden from the public: SMALL, COMPLEMENT or "".
+
+    `measurements` are model instances or `.values()` dicts of every measurement of the
+    indicator (whatever date the page is shown "as of": the same rows are hidden on every
+    view). The baseline, published with the plan, is a known total on its date. The result
+    does not depend on the order of `measurements`.
+    """
+    rows = [_row(index, measurement, counts_people) for index, measurement in enumerate(measurements)]
+    rows.sort(key=lambda row: row.order)
+    hidden: dict[int, str] = {}
+    checked: list[_Row] = []
+    for row in rows:
+        if figures_are_small(row.figures, threshold):
+            hidden[row.index] = SMALL
+        if len(row.cell) > MAX_CHECKED_DIMENSIONS:
+            hidden.setdefault(row.index, COMPLEMENT)
+        else:
+            checked.append(row)
+    if counts_people and baseline_value is not None and baseline_date is not None:
+        value = _decimal(baseline_value)
+        if value is not None:
+            baseline = _Row(-1, (), frozenset(), baseline_date, baseline_date, {"value": value}, value, fixed=True)
+            checked.append(baseline)
+    scenes = _scenes(checked)
+    scenes_of: dict[int, list[int]] = {}
+    for number, scene in enumerate(scenes):
+        for row in scene.rows:
+            scenes_of.setdefault(row.index, []).append(number)
+    pending = set(range(len(scenes)))
+    while pending:
+        number = min(pending)
+        pending.discard(number)
+        check = _Check(scenes[number], hidden, threshold)
+        while True:
+            proposal = next(
+                ((found, reason) for found, reason in check.problems() if any(not check.is_hidden(r) for r in found)),
+                None,
+            )
+            if proposal is None:
+                break
+            found, reason = proposal
+            for row in found:
+                if not check.is_hidden(row):
+                    hidden[row.index] = reason
+                    pending.update(other for other in scenes_of.get(row.index, ()) if other != number)
+    return [hidden.get(index, "") for index in range(len(measurements))]

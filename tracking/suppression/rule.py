@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import unicodedata
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -171,10 +172,10 @@ class _Line:
     parent: Cell
     dimensions: frozenset
     children: tuple[Cell, ...]
+    cells: tuple[Cell, ...] = ()  # the children, then the parent
 
-    @property
-    def cells(self) -> tuple[Cell, ...]:
-        return (*self.children, self.parent)
+    def __post_init__(self) -> None:
+        self.cells = (*self.children, self.parent)
 
 
 @dataclass(eq=False)
@@ -184,6 +185,8 @@ class _Scene:
     rows: list[_Row]
     recorded: dict[Cell, list[_Row]] = field(default_factory=dict)
     lines: list[_Line] = field(default_factory=list)
+    lines_of: dict[Cell, list[int]] = field(default_factory=dict)  # the lines each cell is in
+    figures: set[str] = field(default_factory=set)  # the figures some row of the scene has
 
     def __post_init__(self) -> None:
         for row in self.rows:
@@ -204,6 +207,10 @@ class _Scene:
                 children.items(), key=lambda item: (_cell_key(item[0][0]), sorted(item[0][1]))
             )
         ]
+        for number, line in enumerate(self.lines):
+            for cell in line.cells:
+                self.lines_of.setdefault(cell, []).append(number)
+        self.figures = {name for row in self.rows for name in row.figures}
 
 
 def _scenes(rows: Sequence[_Row]) -> list[_Scene]:
@@ -233,6 +240,7 @@ def _scenes(rows: Sequence[_Row]) -> list[_Scene]:
 # --- What a reader can work out ----------------------------------------------------------
 
 _ANY = None  # a worked-out figure with too many possible values to follow
+_NONE = object()  # no value at all (a sentinel)
 
 
 def _combine(terms: Iterable[tuple[int, frozenset | None]]) -> frozenset | None:
@@ -249,63 +257,100 @@ def _combine(terms: Iterable[tuple[int, frozenset | None]]) -> frozenset | None:
 
 @dataclass
 class _Reading:
-    """What a reader knows of one figure in one scene: published values, and those worked out."""
+    """What a reader knows of one figure in one scene: published values, and those worked out.
+
+    `known` holds every value a figure may take, published or worked out (by any relation);
+    `derivations` says which relation gave which values, `derived_by` the first one.
+    """
 
     known: dict[Cell, frozenset | None]
     derived_by: dict[Cell, _Line]
+    derivations: dict[Cell, dict[int, tuple[_Line, frozenset | None]]]
 
 
 class _Check:
-    """The rule applied to one scene, with the hidden rows so far."""
+    """The rule applied to one scene, with the hidden rows so far (which it does not change)."""
 
     def __init__(self, scene: _Scene, hidden: dict[int, str], threshold: int):
         self.scene = scene
         self.hidden = hidden
         self.threshold = threshold
+        self._visible: dict[Cell, list[_Row]] = {}
+        self._hidden: dict[Cell, list[_Row]] = {}
+        for cell, rows in scene.recorded.items():
+            self._visible[cell] = [row for row in rows if not self.is_hidden(row)]
+            self._hidden[cell] = [row for row in rows if self.is_hidden(row)]
 
     def is_hidden(self, row: _Row) -> bool:
         return not row.fixed and row.index in self.hidden
 
     def visible_rows(self, cell: Cell) -> list[_Row]:
-        return [row for row in self.scene.recorded.get(cell, ()) if not self.is_hidden(row)]
+        return self._visible.get(cell, [])
 
     def hidden_rows(self, cell: Cell) -> list[_Row]:
-        return [row for row in self.scene.recorded.get(cell, ()) if self.is_hidden(row)]
+        return self._hidden.get(cell, [])
 
     def is_hidden_cell(self, cell: Cell) -> bool:
-        return bool(self.scene.recorded.get(cell)) and not self.visible_rows(cell)
+        return bool(self._hidden.get(cell)) and not self._visible[cell]
 
     def is_visible_cell(self, cell: Cell) -> bool:
-        return bool(self.visible_rows(cell))
+        return bool(self._visible.get(cell))
 
     def read(self, figure: str) -> _Reading:
         """Peel the additive relations: whenever all but one of a line's cells are known, so is that one.
 
         The reader assumes every breakdown is complete (the groups add up to their total), the
-        most a reader can get out of the published figures.
+        most a reader can get out of the published figures. A figure that several relations
+        give is known with all the values they give.
         """
         known: dict[Cell, frozenset | None] = {}
+        derived_by: dict[Cell, _Line] = {}
+        derivations: dict[Cell, dict[int, tuple[_Line, frozenset | None]]] = {}
+        if figure not in self.scene.figures:
+            return _Reading(known, derived_by, derivations)
         for cell in self.scene.recorded:
             values = frozenset(row.figures[figure] for row in self.visible_rows(cell) if figure in row.figures)
             if values:
                 known[cell] = values
-        derived_by: dict[Cell, _Line] = {}
-        changed = True
-        while changed:
-            changed = False
-            for line in self.scene.lines:
-                unknown = [cell for cell in line.cells if cell not in known]
-                if len(unknown) != 1:
-                    continue
-                (target,) = unknown
+        published = set(known)
+        lines = self.scene.lines
+        queue = deque(range(len(lines)))
+        queued = set(queue)
+        while queue:
+            number = queue.popleft()
+            queued.discard(number)
+            line = lines[number]
+            missing = [cell for cell in line.cells if cell not in known]
+            if len(missing) > 1:
+                continue
+            for target in missing or [cell for cell in line.cells if cell not in published]:
                 if target == line.parent:
-                    known[target] = _combine((1, known[child]) for child in line.children)
+                    values = _combine((1, known[child]) for child in line.children)
                 else:
                     others = [(-1, known[child]) for child in line.children if child != target]
-                    known[target] = _combine([(1, known[line.parent]), *others])
-                derived_by[target] = line
-                changed = True
-        return _Reading(known, derived_by)
+                    values = _combine([(1, known[line.parent]), *others])
+                derivations.setdefault(target, {})[id(line)] = (line, values)  # first derived first
+                derived_by.setdefault(target, line)
+                before = known.get(target, frozenset())
+                after = _ANY if before is _ANY or values is _ANY else before | values
+                if after is not _ANY and len(after) > _MAX_CANDIDATES:
+                    after = _ANY
+                if target not in known or after != before:
+                    known[target] = after
+                    for other in self.scene.lines_of[target]:
+                        if other not in queued:
+                            queue.append(other)
+                            queued.add(other)
+        return _Reading(known, derived_by, derivations)
+
+    def _values_besides(self, reading: _Reading, cell: Cell, line: _Line):
+        """The values of a cell's figure that the reader has from anything but `line` (_NONE if none)."""
+        if cell not in reading.derivations:
+            return reading.known[cell]
+        found = [values for key, (_, values) in reading.derivations[cell].items() if key != id(line)]
+        if not found:
+            return _NONE
+        return _ANY if any(values is _ANY for values in found) else frozenset().union(*found)
 
     # --- remedies ---
 
@@ -351,10 +396,29 @@ class _Check:
             hidden, visible = self.hidden_rows(cell), [r for r in self.visible_rows(cell) if not r.fixed]
             if hidden and visible:
                 yield visible, COMPLEMENT
-        readings = {figure: self.read(figure) for figure in FIGURES}
-        derivable = {cell for reading in readings.values() for cell in reading.derived_by}
         # 2. Within each line of groups, a hidden group is never the only one hidden, and the hidden
-        #    ones together never hold fewer people than the threshold: the total may be known.
+        #    ones together never hold fewer people than the threshold: the total may be known. First
+        #    against the groups shown; then (below) against those a reader works out too.
+        yield from self._lines_of_groups({})
+        readings = {figure: self.read(figure) for figure in FIGURES}
+        yield from self._lines_of_groups(readings)
+        # 3. What a reader can work out from the published figures, one figure at a time.
+        for figure, reading in readings.items():
+            yield from self._worked_out(figure, reading)
+        # 4. "20 of 20" is shown, but a numerator or denominator worked out can give "19 of 20" away.
+        numerators, denominators = readings["numerator"].known, readings["denominator"].known
+        for cell in sorted(self.scene.recorded, key=_cell_key):
+            if not self.is_visible_cell(cell) or cell not in numerators or cell not in denominators:
+                continue
+            if cell not in readings["numerator"].derived_by and cell not in readings["denominator"].derived_by:
+                continue
+            rest = _combine([(1, denominators[cell]), (-1, numerators[cell])])
+            if rest is _ANY or any(is_small_group(value, threshold) for value in rest):
+                yield [row for row in self.visible_rows(cell) if not row.fixed], SMALL
+
+    def _lines_of_groups(self, readings: dict[str, _Reading]) -> Iterator[tuple[list[_Row], str]]:
+        threshold = self.threshold
+        derivable = {cell for reading in readings.values() for cell in reading.derived_by}
         for line in self.scene.lines:
             hidden = [cell for cell in line.children if self.is_hidden_cell(cell)]
             if not hidden:
@@ -382,48 +446,42 @@ class _Check:
                                 break
                 if row is not None:
                     yield [row], COMPLEMENT
-        # 3. What a reader can work out from the published figures, one figure at a time.
-        for figure, reading in readings.items():
-            yield from self._worked_out(figure, reading)
-        # 4. "20 of 20" is shown, but a numerator or denominator worked out can give "19 of 20" away.
-        numerators, denominators = readings["numerator"].known, readings["denominator"].known
-        for cell in sorted(self.scene.recorded, key=_cell_key):
-            if not self.is_visible_cell(cell) or cell not in numerators or cell not in denominators:
-                continue
-            if cell not in readings["numerator"].derived_by and cell not in readings["denominator"].derived_by:
-                continue
-            rest = _combine([(1, denominators[cell]), (-1, numerators[cell])])
-            if rest is _ANY or any(is_small_group(value, threshold) for value in rest):
-                yield [row for row in self.visible_rows(cell) if not row.fixed], SMALL
 
     def _worked_out(self, figure: str, reading: _Reading) -> Iterator[tuple[list[_Row], str]]:
         threshold = self.threshold
         known = reading.known
-        for cell, line in reading.derived_by.items():
-            values = known[cell]
-            if self.is_hidden_cell(cell):
-                # A hidden figure must stay hidden, small or not (a complement worked out protects nothing).
-                row = self.complement(line, exclude=cell, reading=reading)
-                if row is not None:
-                    yield [row], COMPLEMENT
-            elif self.is_visible_cell(cell):
-                # A shown measurement without this figure, whose figure turns out to be small.
-                if values is _ANY or any(is_small_figure(value, threshold) for value in values):
-                    yield [row for row in self.visible_rows(cell) if not row.fixed], SMALL
-            elif values is _ANY or any(is_small_group(value, threshold) for value in values):
-                # A total nobody recorded (postdocs, from postdoc women and men) that is small.
-                row = self.complement(line, exclude=cell, reading=reading)
-                if row is not None:
-                    yield [row], COMPLEMENT
+        # In the order they were worked out: what gives the others away is fixed first.
+        for cell in reading.derivations:
+            for line, values in reading.derivations[cell].values():
+                if self.is_hidden_cell(cell):
+                    # A hidden figure worked out exactly (a complement too: it then protects nothing),
+                    # or worked out as a small number (the group with anyone left out is small).
+                    actual = {row.figures[figure] for row in self.hidden_rows(cell) if figure in row.figures}
+                    if values is _ANY or values & actual or any(is_small_figure(v, threshold) for v in values):
+                        row = self.complement(line, exclude=cell, reading=reading)
+                        if row is not None:
+                            yield [row], COMPLEMENT
+                elif self.is_visible_cell(cell):
+                    # A shown measurement without this figure, whose figure turns out to be small.
+                    if values is _ANY or any(is_small_figure(value, threshold) for value in values):
+                        yield [row for row in self.visible_rows(cell) if not row.fixed], SMALL
+                elif values is _ANY or any(is_small_group(value, threshold) for value in values):
+                    # A total nobody recorded (postdocs, from postdoc women and men) that is small.
+                    row = self.complement(line, exclude=cell, reading=reading)
+                    if row is not None:
+                        yield [row], COMPLEMENT
         for line in self.scene.lines:
             if line.parent not in known:
                 continue
             unknown = [cell for cell in line.children if cell not in known]
             rest = _combine([(1, known[line.parent]), *((-1, known[c]) for c in line.children if c in known)])
             if not unknown:
-                if any(reading.derived_by.get(cell) is line for cell in line.cells):
-                    continue  # the line itself gave its last figure: nobody is left out by it
-                # Everyone the recorded groups leave out, worked out: never a small group.
+                # Everyone the recorded groups leave out, worked out: never a small group. Figures this
+                # line itself gave leave nobody out, so only what other relations give counts.
+                values = {cell: self._values_besides(reading, cell, line) for cell in line.cells}
+                if any(value is _NONE for value in values.values()):
+                    continue
+                rest = _combine([(1, values[line.parent]), *((-1, values[c]) for c in line.children)])
                 if rest is _ANY or any(is_small_group(value, threshold) for value in rest):
                     row = self.complement(line, exclude=None, reading=reading)
                     if row is not None:
@@ -479,8 +537,8 @@ def hidden_reasons(
     while pending:
         number = min(pending)
         pending.discard(number)
-        check = _Check(scenes[number], hidden, threshold)
         while True:
+            check = _Check(scenes[number], hidden, threshold)
             proposal = next(
                 ((found, reason) for found, reason in check.problems() if any(not check.is_hidden(r) for r in found)),
                 None,

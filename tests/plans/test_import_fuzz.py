@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -106,7 +107,9 @@ def section_trees():
     )
     return st.recursive(
         section,
-        lambda inner: st.builds(lambda s, c: {**s, "kind": "narrative", "children": c}, section, st.lists(inner, max_size=3)),
+        lambda inner: st.builds(
+            lambda s, c: {**s, "kind": "narrative", "children": c}, section, st.lists(inner, max_size=3)
+        ),
         max_leaves=12,
     )
 
@@ -116,7 +119,9 @@ def check_result(source) -> ParsedPlan | None:
         return plan_parse(source)
     except PlanImportError as error:
         message = str(error)
-        assert message and "\n" not in message and "Traceback" not in message
+        assert message
+        assert "\n" not in message
+        assert "Traceback" not in message
         return None
 
 
@@ -178,8 +183,11 @@ def test_json_sections_nested_deeper_than_allowed_are_refused_in_one_line(depth)
         ('{"sections": [{"title": "A", "body": "\\ud800"}]}', "broken character"),
         ('{"sections": [{"title": "A", "kind": ["x"]}]}', "'kind' must be text"),
         ('{"sections": [1' + "0" * 5000 + "]}", "too many digits"),
-        ('{"sections": [{"title": "A", "kind": "area", "children": [{"title": "I", "kind": "indicator", '
-         '"counts_people": "yes"}]}]}', "must be true or false"),
+        (
+            '{"sections": [{"title": "A", "kind": "area", "children": [{"title": "I", "kind": "indicator", '
+            '"counts_people": "yes"}]}]}',
+            "must be true or false",
+        ),
     ],
 )
 def test_json_that_broke_the_importer_is_refused_in_one_line(source, message):
@@ -233,9 +241,11 @@ def test_an_import_writes_the_whole_plan_or_nothing(source):
     before = counts()
     slug = f"fuzz-{next(_slugs)}"
     try:
-        plan = plan_import(source=source, slug=slug)
+        plan, refused = plan_import(source=source, slug=slug), None
     except PlanImportError as error:
-        assert "\n" not in str(error)
+        plan, refused = None, error
+    if refused is not None:
+        assert "\n" not in str(refused)
         assert counts() == before
     else:
         parsed = plan_parse(source)
@@ -250,9 +260,12 @@ def test_the_command_ends_in_one_line_either_way(tmp_path_factory, source):
     path.write_bytes(source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source)
     before = counts()
     try:
-        call_command("import_plan", str(path), "--slug", f"cmd-{next(_slugs)}", stdout=open("/dev/null", "w"))
+        call_command("import_plan", str(path), "--slug", f"cmd-{next(_slugs)}", stdout=StringIO())
+        refused = None
     except CommandError as error:
-        assert "\n" not in str(error)
+        refused = error
+    if refused is not None:
+        assert "\n" not in str(refused)
         assert counts() == before
 
 

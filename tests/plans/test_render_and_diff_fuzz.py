@@ -55,7 +55,9 @@ def test_markdown_renders_anything_to_sanitised_html(text, references):
 
 
 def texts():
-    words = st.sampled_from(["the", "plan", "équipe", "cafe\u0301", "👩‍🔬", "🇫🇷", "a", ".", "\n", "\n\n", " ", "-", "[1]"])
+    words = st.sampled_from(
+        ["the", "plan", "équipe", "cafe\u0301", "👩‍🔬", "🇫🇷", "a", ".", "\n", "\n\n", " ", "-", "[1]"]
+    )
     return st.one_of(st.text(max_size=80), st.lists(words, max_size=60).map("".join))
 
 

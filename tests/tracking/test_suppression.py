@@ -198,7 +198,14 @@ def test_a_small_cell_of_a_cross_table_hides_its_row_and_column():
         cross_row("student", "woman", 8),
         cross_row("student", "man", 12),
     ]
-    assert hidden_reasons(rows, counts_people=False, threshold=5) == ["", "", "small", "complement", "complement", "complement"]
+    assert hidden_reasons(rows, counts_people=False, threshold=5) == [
+        "",
+        "",
+        "small",
+        "complement",
+        "complement",
+        "complement",
+    ]
 
 
 def test_a_complement_in_a_cross_table_is_not_given_away_by_its_other_line(client, tracked_plan, editor):

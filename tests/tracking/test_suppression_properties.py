@@ -86,7 +86,11 @@ def worlds(draw) -> World:
         atoms = {}
         for choice in itertools.product(*[(*GROUPS[name], OTHER) for name in dims]):
             atom = frozenset(zip(dims, choice, strict=True))
-            n = rnd.choice([0, 0, 1, 2, 3, 4, 5, 7, 9, rnd.randint(0, big)]) if OTHER not in choice else rnd.choice([0, 0, 0, 1, 2, 6])
+            n = (
+                rnd.choice([0, 0, 1, 2, 3, 4, 5, 7, 9, rnd.randint(0, big)])
+                if OTHER not in choice
+                else rnd.choice([0, 0, 0, 1, 2, 6])
+            )
             m = rnd.randint(0, n)
             atoms[atom] = {"value": n, "group_size": n, "denominator": n, "numerator": m}
         people.append(atoms)
@@ -107,12 +111,12 @@ def worlds(draw) -> World:
                 figures = (["group_size"] if rnd.random() < 0.5 else []) + rnd.choice(
                     [[], ["denominator"], ["numerator", "denominator"], ["numerator", "denominator"]]
                 )
-            truth = {name: true_value(World(threshold, counts_people, dims, people, [], None), epoch, cell, name)
-                     for name in ("value", "group_size", "numerator", "denominator")}
-            if counts_people:
-                value = truth["value"]
-            else:
-                value = Decimal(rnd.randint(0, 100))  # a share: not a number of people
+            truth = {
+                name: true_value(World(threshold, counts_people, dims, people, [], None), epoch, cell, name)
+                for name in ("value", "group_size", "numerator", "denominator")
+            }
+            # A share (when the indicator does not count people) is not a number of people.
+            value = truth["value"] if counts_people else Decimal(rnd.randint(0, 100))
             start = anchor - dt.timedelta(days=rnd.choice([0, 0, 30, 120]))
             end = anchor + dt.timedelta(days=rnd.choice([0, 0, 0, 60]))
             breakdown = {rnd.choice(SPELLINGS)(name): rnd.choice(SPELLINGS)(group) for name, group in sorted(cell)}
@@ -164,9 +168,7 @@ def leaks(world: World, reasons: list[str]) -> list[str]:
             for size in range(1, len(free) + 1):
                 for extra in itertools.combinations(free, size):
                     children = [
-                        cell
-                        for cell in present
-                        if parent <= cell and {name for name, _ in cell - parent} == set(extra)
+                        cell for cell in present if parent <= cell and {name for name, _ in cell - parent} == set(extra)
                     ]
                     if children:
                         relations.append((parent, children))
@@ -189,14 +191,14 @@ def leaks(world: World, reasons: list[str]) -> list[str]:
                 rests[index] = truth[parent] - sum(truth[c] for c in children)
             known_rests = {index for index, rest in rests.items() if rest == 0}
 
-            def report(cell, value, how):
+            def report(cell, value, how, *, figure=figure, hidden_with=hidden_with, shown=shown_cells, rec=recorded):
                 if cell in hidden_with:
                     if abs(value) < t:
                         found.append(f"hidden {figure} of {sorted(cell)} = {value}, {how}")
-                elif cell in shown_cells:
+                elif cell in shown:
                     if abs(value) < t:
                         found.append(f"missing {figure} of shown {sorted(cell)} = {value}, {how}")
-                elif cell not in recorded and 0 < value < t:
+                elif cell not in rec and 0 < value < t:
                     found.append(f"unrecorded total {sorted(cell)} = {value}, {how}")
 
             progress = True

@@ -46,7 +46,7 @@ def reasons(rows, *, counts_people=True, threshold=5, **baseline) -> list[str]:
     [
         ("gender", "Gender "),
         ("career stage", "Career  Stage"),
-        ("gender", "ＧＥＮＤＥＲ"),  # full-width letters
+        ("gender", "\uff27\uff25\uff2e\uff24\uff25\uff32"),  # GENDER in full-width letters
         ("gender", "gen\u200bder"),  # a zero-width space pasted from a web page
     ],
 )
@@ -213,7 +213,8 @@ def test_differently_spelt_groups_are_hidden_together_on_every_surface(client, t
         reverse("tracking:report", args=[tracked_plan.slug, 2025]),
     ):
         page = client.get(url).content.decode()
-        assert "17 people" not in page and ">17<" not in page, url
+        assert "17 people" not in page, url
+        assert ">17<" not in page, url
 
 
 @pytest.mark.django_db
@@ -222,12 +223,18 @@ def test_a_small_numerator_is_hidden_with_its_percentage(client, tracked_plan, e
     share.counts_people = False
     share.save()
     measurement_record(
-        indicator=share, user=editor, period_end=dt.date(2025, 12, 31), value=Decimal("10.5"), numerator=2, denominator=19
+        indicator=share,
+        user=editor,
+        period_end=dt.date(2025, 12, 31),
+        value=Decimal("10.5"),
+        numerator=2,
+        denominator=19,
     )
 
     page = client.get(reverse("tracking:indicators", args=[tracked_plan.slug])).content.decode()
 
-    assert "10.5" not in page and "2 of 19" not in page
+    assert "10.5" not in page
+    assert "2 of 19" not in page
     assert "fewer than 5" in page
 
 
@@ -236,9 +243,7 @@ def test_the_same_rows_are_hidden_whatever_the_as_of_date(client, tracked_plan, 
     """Shown "as of" July, the men's 17 would have no total beside it; at the end of the year
     the yearly total would give the 3 women away. It is hidden on both dates."""
     mentored = node(tracked_plan, "Postdocs mentored")
-    measurement_record(
-        indicator=mentored, user=editor, period_start=YEAR[0], period_end=YEAR[1], value=Decimal(20)
-    )
+    measurement_record(indicator=mentored, user=editor, period_start=YEAR[0], period_end=YEAR[1], value=Decimal(20))
     for group, people in (("women", 3), ("men", 17)):
         measurement_record(
             indicator=mentored, user=editor, period_end=DAY, value=Decimal(people), breakdown={"gender": group}
@@ -263,7 +268,9 @@ def test_small_baselines_and_targets_are_not_shown_on_the_dashboards(client, tra
 
     data = client.get(reverse("tracking:indicators_json", args=[tracked_plan.slug])).json()
     (indicator,) = [i for i in data["indicators"] if i["title"] == "Postdocs mentored"]
-    assert indicator["baseline"]["value"] is None and indicator["target"]["value"] is None
+    assert indicator["baseline"]["value"] is None
+    assert indicator["target"]["value"] is None
     page = client.get(reverse("tracking:indicators", args=[tracked_plan.slug])).content.decode()
-    assert "3 people" not in page and "4 people" not in page
+    assert "3 people" not in page
+    assert "4 people" not in page
     assert page.count("fewer than 5") >= 2

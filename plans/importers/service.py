@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import DatabaseError, IntegrityError, transaction
+from simple_history.utils import bulk_create_with_history
 
 from ..models import Node, Plan, Reference, Visibility
 from ..services.nodes import set_history
@@ -65,22 +66,36 @@ def _check_fields(row: Node | Reference, where: str) -> None:
         raise PlanImportError(f"{where}: {name}: {' '.join(messages)}") from None
 
 
-def _create_sections(plan: Plan, sections: list[ParsedSection], parent: Node | None, user) -> int:
+def _create_sections(plan: Plan, sections: list[ParsedSection], user) -> int:
+    """Create the sections, one level of the tree at a time (a few queries per level, whatever its size)."""
+    author = user if user is not None and getattr(user, "is_authenticated", False) else None
+    level: list[tuple[Node | None, list[ParsedSection]]] = [(None, sections)]
     count = 0
-    for position, section in enumerate(sections):
-        node = Node(
-            plan=plan,
-            parent=parent,
-            position=position,
-            kind=section.kind,
-            title=section.title,
-            body=section.body,
-            **section.fields,
+    while level:
+        nodes: list[Node] = []
+        below: list[tuple[Node, list[ParsedSection]]] = []
+        for parent, items in level:
+            for position, section in enumerate(items):
+                node = Node(
+                    plan=plan,
+                    parent=parent,
+                    position=position,
+                    kind=section.kind,
+                    title=section.title,
+                    body=section.body,
+                    **section.fields,
+                )
+                _check_fields(node, f"Section {section.title[:60]!r}")
+                nodes.append(node)
+                if section.children:
+                    below.append((node, section.children))
+        created = bulk_create_with_history(
+            nodes, Node, batch_size=500, default_user=author, default_change_reason=HISTORY_MESSAGE
         )
-        _check_fields(node, f"Section {section.title[:60]!r}")
-        set_history(node, user, HISTORY_MESSAGE)
-        node.save()
-        count += 1 + _create_sections(plan, section.children, node, user)
+        if any(node.pk is None for node in created):  # a database that cannot return the new ids
+            raise PlanImportError("The plan could not be saved: the database did not return the new sections' ids.")
+        count += len(created)
+        level = below
     return count
 
 
@@ -116,7 +131,7 @@ def plan_import(
             if Plan.objects.filter(slug=slug).exists():
                 raise PlanImportError(f"A plan with the slug {slug!r} already exists; choose another slug.")
             plan = Plan.objects.create(slug=slug, title=title, description=parsed.description, visibility=visibility)
-            _create_sections(plan, parsed.sections, None, user)
+            _create_sections(plan, parsed.sections, user)
             _create_references(plan, parsed, user)
     except IntegrityError as error:
         if Plan.objects.filter(slug=slug).exists():

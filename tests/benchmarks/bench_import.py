@@ -15,11 +15,33 @@ import random
 
 from harness import benchmark_database, median_time  # sets Django up; import first
 
-WORDS = (
-    "the committee reviews career advancement of members in every institute and its "
-    "leadership decision-making with care equity inclusion diversity full- and part-time "
-    "indi- vidual collaboration"
-).split()
+WORDS = [
+    "the",
+    "committee",
+    "reviews",
+    "career",
+    "advancement",
+    "of",
+    "members",
+    "in",
+    "every",
+    "institute",
+    "and",
+    "its",
+    "leadership",
+    "decision-making",
+    "with",
+    "care",
+    "equity",
+    "inclusion",
+    "diversity",
+    "full-",
+    "and",
+    "part-time",
+    "indi-",
+    "vidual",
+    "collaboration",
+]
 
 
 def paragraph(size: int, *, seed: int = 1) -> str:
@@ -64,7 +86,8 @@ def main() -> None:
     source = sections_document(2000)
     parsed = plan_parse(source)
     seconds = median_time(lambda: plan_parse(source), repeat=3)
-    print(f"  text     2,000 sections ({len(source) // 1000} KB): {seconds:6.3f} s, {len(parsed.sections)} sections read")
+    size = len(source) // 1000
+    print(f"  text     2,000 sections ({size} KB): {seconds:6.3f} s, {len(parsed.sections)} sections read")
 
     print("Importing into the database (one run each)")
     slugs = (f"bench-{number}" for number in itertools.count())

@@ -70,6 +70,10 @@ def is_small_group(value: Decimal | int | None, threshold: int) -> bool:
 def _decimal(value) -> Decimal | None:
     if value is None or value == "":
         return None
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else None
+    if isinstance(value, int):
+        return Decimal(value)
     try:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError):
@@ -396,6 +400,8 @@ class _Check:
             hidden, visible = self.hidden_rows(cell), [r for r in self.visible_rows(cell) if not r.fixed]
             if hidden and visible:
                 yield visible, COMPLEMENT
+        if not self.scene.lines:
+            return  # one group alone (a series of totals, say): nothing adds up to anything
         # 2. Within each line of groups, a hidden group is never the only one hidden, and the hidden
         #    ones together never hold fewer people than the threshold: the total may be known. First
         #    against the groups shown; then (below) against those a reader works out too.

@@ -41,6 +41,16 @@ the dashboard shown "as of" two dates gives nothing away either.
 Code that draws or exports reads `public_measurements` and cannot leak what it never receives.
 """
 
+from .figures import (
+    COMPLEMENT,
+    FIGURES,
+    SMALL,
+    breakdown_cell,
+    is_small_figure,
+    is_small_group,
+    measurement_is_small,
+    normalise_label,
+)
 from .public import (
     NOT_SHOWN,
     IndicatorFacts,
@@ -51,17 +61,7 @@ from .public import (
     to_public,
     with_unit,
 )
-from .rule import (
-    COMPLEMENT,
-    FIGURES,
-    SMALL,
-    breakdown_cell,
-    hidden_reasons,
-    is_small_figure,
-    is_small_group,
-    measurement_is_small,
-    normalise_label,
-)
+from .rule import hidden_reasons
 
 __all__ = [
     "COMPLEMENT",

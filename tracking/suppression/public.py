@@ -13,7 +13,8 @@ from decimal import Decimal
 from plans.models import Plan
 
 from ..models import Measurement, breakdown_label
-from .rule import SMALL, hidden_reasons, is_small_figure
+from .figures import SMALL, is_small_figure
+from .rule import hidden_reasons
 
 NOT_SHOWN = "not shown"
 

@@ -6,240 +6,30 @@ instances or `.values()` dicts) and never touches the database.
 
 from __future__ import annotations
 
-import itertools
-import unicodedata
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-SMALL, COMPLEMENT = "small", "complement"
+from .figures import (
+    COMPLEMENT,
+    FIGURES,
+    SMALL,
+    Cell,
+    decimal_or_none,
+    figures_are_small,
+    is_small_figure,
+    is_small_group,
+)
+from .scenes import _cell_key, _Line, _Row, _row, _Scene, _scenes, _size_key
 
-# The figures of a measurement that count people. "value" only when the indicator counts people.
-FIGURES = ("value", "group_size", "numerator", "denominator")
 # A group recorded with more dimensions than this ("career stage; gender; country; ...") is not
 # checked cell by cell (the number of sub-totals doubles with each): it is hidden outright.
 MAX_CHECKED_DIMENSIONS = 6
 # How many different values a worked-out figure may take (rows of overlapping periods give
 # several) before it is treated as possibly small.
 _MAX_CANDIDATES = 64
-
-Cell = frozenset  # of (dimension, group) pairs, normalised; the empty cell is everyone
-
-
-def normalise_label(text: object) -> str:
-    """The form of a dimension or group name that comparisons use.
-
-    "Gender ", "gender" and "GENDER" are one dimension; so are "career  stage" and
-    "career stage", full-width and ordinary letters (NFKC), with or without zero-width
-    characters.
-    """
-    text = unicodedata.normalize("NFKC", str(text))
-    text = "".join(char for char in text if unicodedata.category(char) != "Cf")
-    return unicodedata.normalize("NFKC", " ".join(text.split()).casefold())
-
-
-def breakdown_cell(breakdown: object) -> Cell:
-    """The normalised group of a breakdown: {"Gender ": "Women"} and {"gender": "women"} are one."""
-    if not breakdown:
-        return frozenset()
-    if not isinstance(breakdown, dict):
-        breakdown = {"group": breakdown}
-    groups: dict[str, set[str]] = {}
-    for name, value in breakdown.items():
-        groups.setdefault(normalise_label(name), set()).add(normalise_label(value))
-    # Two spellings of one dimension with different groups cannot be one group of people: the row
-    # keeps both, joined, and so matches nothing else.
-    return frozenset((name, " | ".join(sorted(values))) for name, values in groups.items())
-
-
-def is_small_figure(value: Decimal | int | None, threshold: int) -> bool:
-    """A recorded figure about fewer people than the threshold (0 included: "none" is a small count)."""
-    return value is not None and abs(Decimal(value)) < threshold
-
-
-def is_small_group(value: Decimal | int | None, threshold: int) -> bool:
-    """A group worked out by subtraction (those not counted, a group left out) of 1 to threshold - 1 people.
-
-    Zero is not a group: a breakdown whose groups add up to the total leaves nobody out.
-    """
-    return value is not None and 0 < Decimal(value) < threshold
-
-
-def _decimal(value) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, Decimal):
-        return value if value.is_finite() else None
-    if isinstance(value, int):
-        return Decimal(value)
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
-    return number if number.is_finite() else None
-
-
-def people_figures(*, value, group_size, numerator, denominator, counts_people: bool) -> dict[str, Decimal]:
-    """The figures of a measurement that are numbers of people, by name."""
-    raw = {"value": value if counts_people else None, "group_size": group_size}
-    raw |= {"numerator": numerator, "denominator": denominator}
-    figures = {name: _decimal(number) for name, number in raw.items()}
-    return {name: number for name, number in figures.items() if number is not None}
-
-
-def figures_are_small(figures: dict[str, Decimal], threshold: int) -> bool:
-    """Whether a measurement with these figures is about a small group, on its own."""
-    if any(is_small_figure(number, threshold) for number in figures.values()):
-        return True
-    # "19 of 20" gives away the 1 person not counted.
-    if "numerator" in figures and "denominator" in figures:
-        return is_small_group(figures["denominator"] - figures["numerator"], threshold)
-    return False
-
-
-def measurement_is_small(*, value, group_size, numerator, denominator, counts_people: bool, threshold: int) -> bool:
-    """Whether one measurement, on its own, is about fewer people than the threshold."""
-    figures = people_figures(
-        value=value, group_size=group_size, numerator=numerator, denominator=denominator, counts_people=counts_people
-    )
-    return figures_are_small(figures, threshold)
-
-
-# --- Rows, periods and scenes ------------------------------------------------------------
-
-
-@dataclass(eq=False)
-class _Row:
-    index: int  # position in the caller's list; -1 for the baseline
-    order: tuple  # a total order independent of the caller's: ties go to the older row
-    cell: Cell
-    start: date
-    end: date
-    figures: dict[str, Decimal]
-    size: Decimal | None
-    fixed: bool = False  # published elsewhere (the plan's baseline): known to every reader, never hidden
-
-
-def _get(measurement, name: str):
-    if isinstance(measurement, dict):
-        return measurement.get(name)
-    return getattr(measurement, name, None)
-
-
-def _row(index: int, measurement, counts_people: bool) -> _Row:
-    end = _get(measurement, "period_end") or date.min
-    start = _get(measurement, "period_start") or end
-    start = min(start, end)
-    cell = breakdown_cell(_get(measurement, "breakdown"))
-    figures = people_figures(
-        value=_get(measurement, "value"),
-        group_size=_get(measurement, "group_size"),
-        numerator=_get(measurement, "numerator"),
-        denominator=_get(measurement, "denominator"),
-        counts_people=counts_people,
-    )
-    value = _decimal(_get(measurement, "value"))
-    size = next((figures[name] for name in ("group_size", "denominator", "value") if name in figures), value)
-    order = (
-        _get(measurement, "id") or 0,
-        end,
-        start,
-        tuple(sorted(cell)),
-        value if value is not None else Decimal(0),
-        tuple(sorted(figures.items())),
-    )
-    return _Row(index=index, order=order, cell=cell, start=start, end=end, figures=figures, size=size)
-
-
-def _size_key(row: _Row) -> tuple:
-    return (row.size is None, row.size if row.size is not None else 0, row.order)
-
-
-def _cell_key(cell: Cell) -> tuple:
-    return (len(cell), tuple(sorted(cell)))
-
-
-def _sub_cells(cell: Cell) -> Iterator[Cell]:
-    """Every cell the group lies in: itself, and each set of fewer of its dimensions (down to everyone)."""
-    items = sorted(cell)
-    for size in range(len(items) + 1):
-        for chosen in itertools.combinations(items, size):
-            yield frozenset(chosen)
-
-
-@dataclass(eq=False)
-class _Line:
-    """An additive relation: the parent cell holds the children cells (its groups along `dimensions`)."""
-
-    parent: Cell
-    dimensions: frozenset
-    children: tuple[Cell, ...]
-    cells: tuple[Cell, ...] = ()  # the children, then the parent
-
-    def __post_init__(self) -> None:
-        self.cells = (*self.children, self.parent)
-
-
-@dataclass(eq=False)
-class _Scene:
-    """The measurements whose periods share one day: to a reader they describe the same period."""
-
-    rows: list[_Row]
-    recorded: dict[Cell, list[_Row]] = field(default_factory=dict)
-    lines: list[_Line] = field(default_factory=list)
-    lines_of: dict[Cell, list[int]] = field(default_factory=dict)  # the lines each cell is in
-    figures: set[str] = field(default_factory=set)  # the figures some row of the scene has
-
-    def __post_init__(self) -> None:
-        for row in self.rows:
-            self.recorded.setdefault(row.cell, []).append(row)
-        cells: set[Cell] = set()
-        for cell in self.recorded:
-            cells.update(_sub_cells(cell))
-        children: dict[tuple[Cell, frozenset], list[Cell]] = {}
-        for cell in cells:
-            dimensions = {name for name, _ in cell}
-            for parent in _sub_cells(cell):
-                if parent != cell:
-                    key = (parent, frozenset(dimensions - {name for name, _ in parent}))
-                    children.setdefault(key, []).append(cell)
-        self.lines = [
-            _Line(parent, dims, tuple(sorted(found, key=_cell_key)))
-            for (parent, dims), found in sorted(
-                children.items(), key=lambda item: (_cell_key(item[0][0]), sorted(item[0][1]))
-            )
-        ]
-        for number, line in enumerate(self.lines):
-            for cell in line.cells:
-                self.lines_of.setdefault(cell, []).append(number)
-        self.figures = {name for row in self.rows for name in row.figures}
-
-
-def _scenes(rows: Sequence[_Row]) -> list[_Scene]:
-    """One scene per day on which a period starts, with every row whose period holds that day.
-
-    Periods that share a day share the first day of one of them, so these scenes hold every
-    group of mutually overlapping periods. Scenes with the same rows are kept once.
-    """
-    scenes: list[_Scene] = []
-    seen: set[frozenset] = set()
-    by_start = sorted(rows, key=lambda row: row.start)
-    active: list[_Row] = []
-    next_row = 0
-    for day in sorted({row.start for row in rows}):
-        while next_row < len(by_start) and by_start[next_row].start <= day:
-            active.append(by_start[next_row])
-            next_row += 1
-        active = [row for row in active if row.end >= day]
-        members = sorted(active, key=lambda row: row.order)
-        key = frozenset(id(row) for row in members)
-        if key not in seen:
-            seen.add(key)
-            scenes.append(_Scene(members))
-    return scenes
-
 
 # --- What a reader can work out ----------------------------------------------------------
 
@@ -530,7 +320,7 @@ def hidden_reasons(
         else:
             checked.append(row)
     if counts_people and baseline_value is not None and baseline_date is not None:
-        value = _decimal(baseline_value)
+        value = decimal_or_none(baseline_value)
         if value is not None:
             baseline = _Row(-1, (), frozenset(), baseline_date, baseline_date, {"value": value}, value, fixed=True)
             checked.append(baseline)

@@ -146,6 +146,7 @@ KINDS: dict[str, Kind] = {
                 "baseline_date",
                 "target_value",
                 "target_date",
+                "counts_people",
             ),
             children=frozenset(),
             title_label="Indicator",

@@ -7,6 +7,7 @@ recorded by django-simple-history. A PlanVersion is an immutable snapshot.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -91,6 +92,15 @@ class Direction(models.TextChoices):
     MAINTAIN = "maintain", "Maintain"
 
 
+COUNTS_PEOPLE_HELP = (
+    "Leave this ticked when the indicator's values are numbers of people (postdocs hired, people who "
+    "took part). The portal then never shows publicly a value, group size, numerator or denominator "
+    "about fewer people than the plan's small-count threshold, nor any figure from which one could be "
+    "worked out by adding or subtracting others; a baseline or target under the threshold is refused, "
+    "since the plan is published with it. Untick it only when the values are not head counts (a share "
+    "in %, a rate, a score): group sizes, numerators and denominators are still checked."
+)
+
 # The fields that make up a node's content, each once: its kind and every kind's fields.
 CONTENT_FIELDS = ("kind", *ALL_FIELDS)
 
@@ -168,6 +178,7 @@ class NodeContent(models.Model):
     baseline_value = models.DecimalField("baseline", max_digits=14, decimal_places=4, null=True, blank=True)
     baseline_date = models.DateField(null=True, blank=True)
     target_value = models.DecimalField("target", max_digits=14, decimal_places=4, null=True, blank=True)
+    counts_people = models.BooleanField("counts people", default=True, help_text=COUNTS_PEOPLE_HELP)
 
     class Meta:
         abstract = True
@@ -264,6 +275,33 @@ class Node(TrackChangesMixin, PlainConstraintErrors, NodeContent):
 
     def get_absolute_url(self) -> str:
         return reverse("plans:plan_detail", kwargs={"slug": self.plan.slug})
+
+    def clean(self) -> None:
+        super().clean()
+        if self.kind != NodeKind.INDICATOR or not self.counts_people:
+            return
+        values = {name: getattr(self, name) for name in ("baseline_value", "target_value")}
+        if all(value is None for value in values.values()):
+            return
+        # A baseline or target is part of the plan's text, published as written: a small count
+        # there would be public whatever the dashboards hide (see tracking.suppression).
+        threshold = self.plan.small_count_threshold
+        errors = {
+            name: f"This is a number of fewer than {threshold} people (the plan's small-count threshold), "
+            "and the plan is published with it. Leave it empty, or untick “counts people” if the value "
+            "is not a number of people."
+            for name, value in values.items()
+            if value is not None and abs(value) < threshold
+        }
+        if errors:
+            raise ValidationError(errors)
+
+    def clean_fields(self, exclude=None):
+        # Code that fills the fields a caller left out with "" (services.nodes.clean_content)
+        # means "not given": for this yes/no declaration that is its default, yes.
+        if self.counts_people in ("", None):
+            self.counts_people = True
+        super().clean_fields(exclude=exclude)
 
 
 # A change's message is kept in history_change_reason, a 100-character column.

@@ -110,6 +110,12 @@ def version_export(version: PlanVersion) -> dict[str, Any]:
     }
 
 
+def _markdown_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
 def version_markdown(version: PlanVersion) -> str:
     """The published version as one Markdown document, with numbered headings."""
     snapshot = version.snapshot
@@ -126,7 +132,7 @@ def version_markdown(version: PlanVersion) -> str:
         lines.extend([f"{'#' * min(depth + 1, 6)} {section['number']} {section['title']}", ""])
         kind = get_kind(section["kind"])
         facts = [
-            f"- **{kind.field_label(name)}:** {section[name]}"
+            f"- **{kind.field_label(name)}:** {_markdown_value(section[name])}"
             for name in kind.facts
             if section.get(name) not in (None, "")
         ]

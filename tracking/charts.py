@@ -227,6 +227,10 @@ def chart_description(row: IndicatorRow) -> str:
             )
     else:
         sentences.append("No measurements yet.")
+    if row.baseline_hidden:
+        sentences.append(f"Baseline: {row.baseline_display}.")
+    if row.target_hidden:
+        sentences.append(f"Target: {row.target_display}.")
     if row.baseline_value is not None:
         sentences.append(
             f"Baseline: {row.baseline_display}" + (f" on {row.baseline_date}." if row.baseline_date else ".")

@@ -49,19 +49,33 @@ class MeasurementForm(forms.Form):
         required=False,
         help_text="Only if the value covers a period, such as a year.",
     )
-    value = forms.DecimalField(max_digits=14, decimal_places=4, help_text="In the indicator's unit.")
-    numerator = forms.IntegerField(label="Numerator (optional)", min_value=0, required=False)
+    value = forms.DecimalField(
+        max_digits=14,
+        decimal_places=4,
+        help_text="In the indicator's unit. When the indicator counts people, a value under the plan's "
+        "threshold is never shown publicly.",
+    )
+    numerator = forms.IntegerField(
+        label="Numerator (optional)",
+        min_value=0,
+        required=False,
+        help_text="How many of the group are counted: “2 of 20” is hidden, since the 2 are a small group; "
+        "so is “19 of 20” (the one not counted). Give it whenever the value is a share, so it can be checked.",
+    )
     denominator = forms.IntegerField(label="Denominator (optional)", min_value=1, required=False)
     group_size = forms.IntegerField(
         label="People in the group (optional)",
         min_value=0,
         required=False,
-        help_text="If the group has fewer people than the plan's threshold, the value is never shown publicly.",
+        help_text="If the group has fewer people than the plan's threshold, the value is never shown publicly, "
+        "and neither is any other value from which it could be worked out by adding or subtracting.",
     )
     breakdown = forms.CharField(
         label="Group (optional)",
         required=False,
-        help_text="Leave empty for everyone; for one group write e.g. “career stage=postdoc; gender=woman”.",
+        help_text="Leave empty for everyone; for one group write e.g. “career stage=postdoc; gender=woman”. "
+        "Names are compared without regard to capitals and spaces; values for the same period (dates that "
+        "overlap) are checked together with their total.",
     )
     source = forms.CharField(label="Source (optional)", max_length=300, required=False)
     note = forms.CharField(label="Note (optional)", widget=forms.Textarea(attrs={"rows": 3}), required=False)

@@ -226,6 +226,9 @@ CONTENT_SECURITY_POLICY = {
 # Violation reports are logged (dei_portal.csp), at most this many a minute from one client.
 CSP_REPORTS_PER_MINUTE_PER_CLIENT = 10
 
+# The largest plan file import_plan (and the browser import) reads; larger ones are refused.
+PLAN_IMPORT_MAX_BYTES = int(env_str("DJANGO_PLAN_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+
 # How long a shared cache may keep a published version page (they never change).
 PUBLISHED_VERSION_MAX_AGE = int(env_str("DJANGO_PUBLISHED_VERSION_MAX_AGE", str(60 * 60 * 24)))
 

@@ -51,9 +51,15 @@ def _flatten(sections: list[dict[str, Any]]) -> list[_Flat]:
 def section_content(section: Mapping[str, Any]) -> dict[str, Any]:
     """A section's own content (title, body, kind fields), without structure, choices as labels."""
     content = {k: v for k, v in section.items() if k not in _STRUCTURE_KEYS}
+    if content.get("kind") == NodeKind.INDICATOR:
+        # Snapshots published before indicators declared it: an indicator counted people.
+        content.setdefault("counts_people", True)
     for name, label in _CHOICE_LABELS.items():
         if isinstance(content.get(name), str) and content[name]:
             content[name] = label(content[name])
+    for name, value in content.items():
+        if isinstance(value, bool):
+            content[name] = "yes" if value else "no"
     return content
 
 

@@ -4,18 +4,30 @@
 `plan_import` parses and creates the plan and its working draft in one transaction.
 """
 
-from .base import ParsedPlan, ParsedReference, ParsedSection, PlanImportError, decode_source
+from .base import (
+    MAX_SECTION_DEPTH,
+    ParsedPlan,
+    ParsedReference,
+    ParsedSection,
+    PlanImportError,
+    check_size,
+    decode_source,
+    max_import_bytes,
+)
 from .json_export import parse_json
 from .markdown_doc import parse_markdown
 from .plain_text import mend_hyphenation, parse_text
 from .service import plan_import, plan_parse
 
 __all__ = [
+    "MAX_SECTION_DEPTH",
     "ParsedPlan",
     "ParsedReference",
     "ParsedSection",
     "PlanImportError",
+    "check_size",
     "decode_source",
+    "max_import_bytes",
     "mend_hyphenation",
     "parse_json",
     "parse_markdown",

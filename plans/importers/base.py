@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
@@ -19,6 +20,35 @@ from ..models import NodeKind, Reference
 
 class PlanImportError(Exception):
     """The file cannot be imported; the message says why in one plain line. Nothing was created."""
+
+    def __init__(self, message: str):
+        # One line, whatever went into the message (a title with a line break, a parser's text).
+        super().__init__(" ".join(str(message).split()))
+
+
+# Sections may nest this deep (1.1.1... with this many parts); deeper ones are refused, never flattened.
+MAX_SECTION_DEPTH = 20
+DEFAULT_MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+def max_import_bytes() -> int:
+    """The largest file the importers read (settings.PLAN_IMPORT_MAX_BYTES, 5 MB by default)."""
+    return int(getattr(settings, "PLAN_IMPORT_MAX_BYTES", DEFAULT_MAX_IMPORT_BYTES))
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
+
+
+def check_size(size: int) -> None:
+    """Refuse a file larger than the import limit, saying what the limit is and how to raise it."""
+    limit = max_import_bytes()
+    if size > limit:
+        raise PlanImportError(
+            f"The file is {_megabytes(size)}, larger than the {_megabytes(limit)} the portal imports "
+            "(setting PLAN_IMPORT_MAX_BYTES, environment variable DJANGO_PLAN_IMPORT_MAX_BYTES); "
+            "split the plan into smaller files."
+        )
 
 
 @dataclass
@@ -58,7 +88,8 @@ class ParsedPlan:
 
 
 def decode_source(source: str | bytes) -> str:
-    """The file's text with Unix line ends; refuses binary and non-UTF-8 bytes."""
+    """The file's text with Unix line ends; refuses binary, non-UTF-8 and oversized input."""
+    check_size(len(source) if isinstance(source, bytes) else len(source.encode("utf-8", "surrogatepass")))
     if isinstance(source, bytes):
         if b"\x00" in source:
             raise PlanImportError("The file looks binary (it contains NUL bytes); save it as UTF-8 text.")
@@ -72,10 +103,21 @@ def decode_source(source: str | bytes) -> str:
         text = source.removeprefix("\ufeff")
         if "\x00" in text:
             raise PlanImportError("The file looks binary (it contains NUL characters); save it as UTF-8 text.")
+        if not is_encodable(text):
+            raise PlanImportError("The text holds a broken character (a lone surrogate); save it as UTF-8 text.")
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
     if not text.strip():
         raise PlanImportError("The file is empty.")
     return text
+
+
+def is_encodable(text: str) -> bool:
+    """False for text holding lone surrogates, which no database column can store."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 NO_HEADINGS = (

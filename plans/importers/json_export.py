@@ -18,7 +18,7 @@ from django.db import models
 
 from ..models import ALLOWED_CHILDREN, ActionStatus, Node, NodeKind, Reference
 from ..snapshot import KIND_FIELDS, SCHEMA_VERSION
-from .base import ParsedPlan, ParsedReference, ParsedSection, PlanImportError
+from .base import MAX_SECTION_DEPTH, ParsedPlan, ParsedReference, ParsedSection, PlanImportError, is_encodable
 
 _KIND_LABELS = {kind.value: kind.label.lower() for kind in NodeKind}
 _OTHER_KIND_FIELDS = {name for names in KIND_FIELDS.values() for name in names}
@@ -35,6 +35,10 @@ def _string(data: dict, key: str, where: str, *, max_length: int | None = None, 
         value = ""
     if not isinstance(value, str):
         raise PlanImportError(f"{where}: '{key}' must be text.")
+    if "\x00" in value:
+        raise PlanImportError(f"{where}: '{key}' contains a NUL character (\\u0000), which text cannot hold.")
+    if not is_encodable(value):
+        raise PlanImportError(f"{where}: '{key}' contains a broken character (a lone surrogate such as \\ud800).")
     if required and not value.strip():
         raise PlanImportError(f"{where} has no {key}.")
     if max_length is not None and len(value) > max_length:
@@ -44,6 +48,13 @@ def _string(data: dict, key: str, where: str, *, max_length: int | None = None, 
 
 def _field_value(field: models.Field, value: Any, where: str) -> Any:
     name = field.name
+    if isinstance(field, models.BooleanField):
+        # Exports made before a yes/no field existed lack it: they mean its default.
+        if value is None:
+            return field.get_default()
+        if not isinstance(value, bool):
+            raise PlanImportError(f"{where}: '{name}' must be true or false, not {value!r}.")
+        return value
     if isinstance(field, models.DateField):
         if value in (None, ""):
             return None
@@ -76,13 +87,20 @@ def _field_value(field: models.Field, value: Any, where: str) -> Any:
     return value
 
 
-def _section(data: Any, number: str, parent_kind: str | None) -> ParsedSection:
+def _section(data: Any, number: str, parent_kind: str | None, depth: int = 1) -> ParsedSection:
     where = f"Section {number}"
+    if depth > MAX_SECTION_DEPTH:
+        raise PlanImportError(
+            f"Section {number.rsplit('.', 1)[0]} has sections nested more than {MAX_SECTION_DEPTH} levels deep; "
+            f"the portal takes at most {MAX_SECTION_DEPTH} levels."
+        )
     if not isinstance(data, dict):
         raise PlanImportError(f"{where} is not an object.")
     title = _string(data, "title", where, required=True, max_length=Node._meta.get_field("title").max_length)
     where = f"Section {number} ({title[:60]!r})"
     kind = data.get("kind") or NodeKind.NARRATIVE
+    if not isinstance(kind, str):
+        raise PlanImportError(f"{where}: 'kind' must be text, one of {', '.join(_KIND_LABELS)}.")
     if kind not in _KIND_LABELS:
         raise PlanImportError(f"{where} has an unknown kind {kind!r}; kinds are {', '.join(_KIND_LABELS)}.")
     if kind not in ALLOWED_CHILDREN[parent_kind]:
@@ -109,7 +127,7 @@ def _section(data: Any, number: str, parent_kind: str | None) -> ParsedSection:
         body=_string(data, "body", where),
         kind=kind,
         fields=fields,
-        children=[_section(child, f"{number}.{i}", kind) for i, child in enumerate(children, start=1)],
+        children=[_section(child, f"{number}.{i}", kind, depth + 1) for i, child in enumerate(children, start=1)],
     )
 
 
@@ -140,6 +158,12 @@ def parse_json(text: str) -> ParsedPlan:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise PlanImportError(f"The file is not valid JSON: {error.msg} (line {error.lineno}).") from None
+    except RecursionError:
+        raise PlanImportError(
+            f"The JSON file is nested too deeply to read; a plan has at most {MAX_SECTION_DEPTH} levels of sections."
+        ) from None
+    except ValueError:  # an integer with thousands of digits: Python refuses to read it
+        raise PlanImportError("The file is not valid JSON for a plan: a number in it has too many digits.") from None
     if not isinstance(data, dict) or not isinstance(data.get("sections"), list):
         raise PlanImportError("The JSON file is not a plan export: it needs a list of 'sections'.")
     schema = data.get("schema", SCHEMA_VERSION)

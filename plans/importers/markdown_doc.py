@@ -25,7 +25,7 @@ from .base import (
 
 _parser = MarkdownIt("commonmark")
 ATX_HEADING_RE = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
-NUMBER_PREFIX_RE = re.compile(r"^\d{1,3}(?:\.\d{1,3})*\.?\s+(?=\S)")
+NUMBER_PREFIX_RE = re.compile(r"^\d{1,9}(?:\.\d{1,9})*\.?\s+(?=\S)")
 MAX_TITLE_LENGTH = 300
 
 

@@ -5,6 +5,10 @@ A line is a heading only when its number continues the sequence so far (after 2:
 its title starts with a capital letter; so prose that happens to start with a
 number stays prose. Lines wrapped inside a paragraph are joined, blank lines
 separate paragraphs, and words split by a hyphen at a line break are mended.
+
+Any number of sections is read (section 1000 follows 999) down to MAX_SECTION_DEPTH
+levels; a heading nested deeper is refused, never folded into the section above.
+Every step is linear in the length of the text, however long a paragraph or a line.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import re
 
 from .base import (
+    MAX_SECTION_DEPTH,
     NO_HEADINGS,
     ParsedPlan,
     ParsedSection,
@@ -22,7 +27,8 @@ from .base import (
     title_from_preamble,
 )
 
-HEADING_RE = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){0,5})\.?[ \t]+(\S.*?)\s*$")
+# A number of any depth; each part at most 9 digits, so that int() never meets a huge one.
+HEADING_RE = re.compile(r"^(\d{1,9}(?:\.\d{1,9})*)\.?[ \t]+(\S.*)$")
 MAX_HEADING_LENGTH = 90
 # A line starting a list item keeps its own line instead of joining the one before.
 LIST_ITEM_RE = re.compile(r"^(?:[-*+•◦▪‣\u2013]|\d{1,3}[.)]|\([a-z0-9]{1,3}\))\s+")
@@ -33,9 +39,14 @@ PAGE_NUMBER_RE = re.compile(r"^\d{1,4}$")
 _SUSPENDED_NEXT = r"(?:and|or|nor|to|und)\b"
 _LETTER = r"[^\W\d_]"
 # "as- pects" as left by PDF extraction: a word, a hyphen, one space, a lower-case fragment.
-_INLINE_BREAK_RE = re.compile(rf"({_LETTER}+)- (?!{_SUSPENDED_NEXT})([a-zà-ÿ]{_LETTER}*)")
-_LINE_END_BREAK_RE = re.compile(rf"({_LETTER}+)-$")
-_HYPHENATED_RE = re.compile(rf"{_LETTER}+(?:-{_LETTER}+)+")
+# Each word pattern starts where a word starts (the lookbehind): a search then tries every
+# run of letters once, instead of once from each of its letters (quadratic in a long word).
+_WORD_START = rf"(?<!{_LETTER})"
+_INLINE_BREAK_RE = re.compile(rf"{_WORD_START}({_LETTER}+)- (?!{_SUSPENDED_NEXT})([a-zà-ÿ]{_LETTER}*)")
+_LINE_END_BREAK_RE = re.compile(rf"{_WORD_START}({_LETTER}+)-$")
+_HYPHENATED_RE = re.compile(rf"{_WORD_START}{_LETTER}+(?:-{_LETTER}+)+")
+# Only the end of a line can end in a broken word; the longest word looked at is this long.
+_TAIL = 200
 
 
 def hyphenated_words(text: str) -> frozenset[str]:
@@ -61,24 +72,37 @@ def mend_hyphenation(text: str, hyphenated: frozenset[str] = frozenset()) -> str
     return _INLINE_BREAK_RE.sub(lambda m: _mend(m.group(1), m.group(2), hyphenated), text)
 
 
+def _line_end_break(pieces: list[str]):
+    """The word broken by a hyphen at the end of the last piece, as a match on that piece, or None.
+
+    A piece ends at a space, so the word is inside it; only its last _TAIL characters are searched
+    (the lookbehind still sees the character before them, so a longer "word" is simply not mended).
+    """
+    last = pieces[-1]
+    return _LINE_END_BREAK_RE.search(last, max(0, len(last) - _TAIL))
+
+
 def join_lines(lines: list[str], hyphenated: frozenset[str] = frozenset()) -> str:
     """One paragraph from wrapped lines; list items keep their own line."""
-    out: list[str] = []
+    # Each output line is kept as a list of pieces and joined once at the end: joining the
+    # paragraph again after every wrapped line would copy it once per line (quadratic).
+    out: list[list[str]] = []
     for raw in lines:
         line = " ".join(raw.split())
         if not out or LIST_ITEM_RE.match(line):
-            out.append(BULLET_RE.sub("- ", line))
+            out.append([BULLET_RE.sub("- ", line)])
             continue
-        previous = out[-1]
+        pieces = out[-1]
         # "indi-" at a line end followed by "vidual": one word (unless "full-" + "and part-time").
-        broken = _LINE_END_BREAK_RE.search(previous)
+        broken = _line_end_break(pieces)
         if broken and re.match(r"[a-zà-ÿ]", line) and not re.match(_SUSPENDED_NEXT, line):
             word, _, rest = line.partition(" ")
-            joined = _mend(broken.group(1), word, hyphenated)
-            out[-1] = previous[: broken.start()] + joined + (f" {rest}" if rest else "")
+            pieces[-1] = pieces[-1][: broken.start()] + _mend(broken.group(1), word, hyphenated)
+            if rest:
+                pieces.append(f" {rest}")
         else:
-            out[-1] = f"{previous} {line}"
-    return "\n".join(mend_hyphenation(line, hyphenated) for line in out)
+            pieces.append(f" {line}")
+    return "\n".join(mend_hyphenation("".join(pieces), hyphenated) for pieces in out)
 
 
 def paragraphs_to_markdown(lines: list[str], hyphenated: frozenset[str] = frozenset()) -> str:
@@ -127,13 +151,15 @@ class _TextParser:
         self.current: list[str] = self.preamble
         self.previous_line = ""  # the last non-blank line of the current paragraph, if any
         self.last_list_number: int | None = None
+        self.line_number = 0
+        self.sections_have_text = False  # whether any section so far has a non-blank line
 
     def heading_of(self, line: str) -> tuple[tuple[int, ...], str] | None:
         match = HEADING_RE.match(line)
         if not match:
             return None
         number = tuple(int(part) for part in match.group(1).split("."))
-        title = match.group(2)
+        title = match.group(2).rstrip()
         if number not in _successors(self.numbers) or not _looks_like_heading(title):
             return None
         if self.current is not self.preamble and _MID_SENTENCE_RE.search(self.previous_line):
@@ -145,15 +171,20 @@ class _TextParser:
 
     def is_contents_over(self, line: str) -> bool:
         """Whether `line` is a heading 1 after headings that all had no text: a table of contents."""
-        if not self.forest or any(line.strip() for _, lines in self.bodies for line in lines):
+        if not self.forest or self.sections_have_text:
             return False
         match = HEADING_RE.match(line)
-        return bool(match and match.group(1) == "1" and _looks_like_heading(match.group(2)))
+        return bool(match and match.group(1) == "1" and _looks_like_heading(match.group(2).rstrip()))
 
     def open_section(self, number: tuple[int, ...], title: str) -> None:
         self.numbers = list(number)
         self.last_list_number = None
         depth = len(number)
+        if depth > MAX_SECTION_DEPTH:
+            raise PlanImportError(
+                f"Line {self.line_number}: section {'.'.join(map(str, number))} is nested {depth} levels deep; "
+                f"the portal takes at most {MAX_SECTION_DEPTH} levels."
+            )
         del self.stack[depth - 1 :]
         if is_references_title(title):
             self.current = self.reference_lines
@@ -165,6 +196,7 @@ class _TextParser:
         self.bodies.append((section, self.current))
 
     def feed(self, line: str) -> None:
+        self.line_number += 1
         stripped = line.strip()
         if not stripped:
             self.previous_line = ""
@@ -175,6 +207,7 @@ class _TextParser:
             # What came so far was a table of contents; the document starts again at 1.
             self.forest, self.stack, self.numbers, self.bodies = [], [], [], []
             self.last_list_number = None
+            self.sections_have_text = False
             heading = self.heading_of(stripped)
         if heading is not None:
             self.open_section(*heading)
@@ -188,6 +221,8 @@ class _TextParser:
         if list_number:
             self.last_list_number = int(list_number.group(1))
         self.previous_line = stripped
+        if self.current is not self.preamble and self.current is not self.reference_lines:
+            self.sections_have_text = True
         self.current.append(line)
 
 

@@ -6,7 +6,8 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
+from simple_history.utils import bulk_create_with_history
 
 from audit.models import AuditAction
 from audit.services import audit_record
@@ -30,7 +31,8 @@ def plan_parse(source: str | bytes) -> ParsedPlan:
 
     JSON when it starts with `{`; Markdown when it has `#` headings (or only
     underlined ones); plain text with numbered headings otherwise.
-    Raises PlanImportError on anything it cannot read.
+    Raises PlanImportError on anything it cannot read, including a file larger
+    than settings.PLAN_IMPORT_MAX_BYTES (5 MB by default).
     """
     text = decode_source(source)
     if text.lstrip().startswith("{"):
@@ -71,22 +73,36 @@ def _check_fields(row: Node | Reference, where: str) -> None:
         raise PlanImportError(f"{where}: {name}: {' '.join(messages)}") from None
 
 
-def _create_sections(plan: Plan, sections: list[ParsedSection], parent: Node | None, user) -> int:
+def _create_sections(plan: Plan, sections: list[ParsedSection], user) -> int:
+    """Create the sections, one level of the tree at a time (a few queries per level, whatever its size)."""
+    author = user if user is not None and getattr(user, "is_authenticated", False) else None
+    level: list[tuple[Node | None, list[ParsedSection]]] = [(None, sections)]
     count = 0
-    for position, section in enumerate(sections):
-        node = Node(
-            plan=plan,
-            parent=parent,
-            position=position,
-            kind=section.kind,
-            title=section.title,
-            body=section.body,
-            **section.fields,
+    while level:
+        nodes: list[Node] = []
+        below: list[tuple[Node, list[ParsedSection]]] = []
+        for parent, items in level:
+            for position, section in enumerate(items):
+                node = Node(
+                    plan=plan,
+                    parent=parent,
+                    position=position,
+                    kind=section.kind,
+                    title=section.title,
+                    body=section.body,
+                    **section.fields,
+                )
+                _check_fields(node, f"Section {section.title[:60]!r}")
+                nodes.append(node)
+                if section.children:
+                    below.append((node, section.children))
+        created = bulk_create_with_history(
+            nodes, Node, batch_size=500, default_user=author, default_change_reason=HISTORY_MESSAGE
         )
-        _check_fields(node, f"Section {section.title[:60]!r}")
-        set_history(node, user, HISTORY_MESSAGE)
-        node.save()
-        count += 1 + _create_sections(plan, section.children, node, user)
+        if any(node.pk is None for node in created):  # a database that cannot return the new ids
+            raise PlanImportError("The plan could not be saved: the database did not return the new sections' ids.")
+        count += len(created)
+        level = below
     return count
 
 
@@ -128,7 +144,7 @@ def plan_import(
             if Plan.objects.filter(slug=slug).exists():
                 raise PlanImportError(f"A plan with the slug {slug!r} already exists; choose another slug.")
             plan = Plan.objects.create(slug=slug, title=title, description=parsed.description, visibility=visibility)
-            sections = _create_sections(plan, parsed.sections, None, user)
+            sections = _create_sections(plan, parsed.sections, user)
             _create_references(plan, parsed, user)
             audit_record(
                 action=AuditAction.PLAN_IMPORTED,
@@ -144,8 +160,13 @@ def plan_import(
         first_line = str(error).strip().split("\n", 1)[0]
         logger.warning("Import into %r failed in the database: %s", slug, first_line)
         raise PlanImportError(f"The plan could not be saved: {first_line}") from None
+    except DatabaseError as error:
+        # Whatever the parsers missed and the database refuses (the transaction rolled back).
+        first_line = str(error).strip().split("\n", 1)[0]
+        logger.warning("Import into %r failed in the database: %s", slug, first_line)
+        raise PlanImportError(f"The plan could not be saved: {first_line}") from None
     except PlanImportError as error:
         logger.info("Import into %r refused: %s", slug, error)
         raise
-    logger.info("Imported plan %r: %d sections, %d references", slug, len(list(parsed.walk())), len(parsed.references))
+    logger.info("Imported plan %r: %d sections, %d references", slug, sections, len(parsed.references))
     return plan

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tracking.services import measurement_record
-from tracking.suppression import hidden_reasons, is_suppressed, unit_counts_people
+from tracking.suppression import hidden_reasons, measurement_is_small
 
 from .conftest import node
 
@@ -19,38 +19,26 @@ SECRETS = ("77.77", "66.6601", "SECRET-NOTE", "SECRET-SOURCE", "4 of 4")
 
 
 @pytest.mark.parametrize(
-    ("unit", "counts"),
-    [
-        ("people", True),
-        ("postdocs per year", True),
-        ("Members", True),
-        ("%", False),
-        ("% of postdocs", False),
-        ("share of women", False),
-        ("events per year", False),
-        ("", False),
-    ],
-)
-def test_unit_counts_people(unit, counts):
-    assert unit_counts_people(unit) is counts
-
-
-@pytest.mark.parametrize(
-    ("fields", "suppressed"),
+    ("fields", "small"),
     [
         ({"value": Decimal(50), "group_size": 4}, True),
         ({"value": Decimal(50), "group_size": 5}, False),
         ({"value": Decimal(50), "denominator": 4}, True),
-        ({"value": Decimal(50), "group_size": 40, "denominator": 4}, False),  # the group is what counts
-        ({"value": Decimal(4), "unit": "people"}, True),
-        ({"value": Decimal(0), "unit": "people"}, True),
-        ({"value": Decimal(5), "unit": "people"}, False),
-        ({"value": Decimal(4), "unit": "%"}, False),  # a share of an unknown group
+        # "50% of 4 respondents" gives 2 people away, whatever the size of the group they are from.
+        ({"value": Decimal(50), "group_size": 40, "denominator": 4}, True),
+        ({"value": Decimal(10), "numerator": 2, "denominator": 20}, True),  # "2 of 20"
+        ({"value": Decimal(95), "numerator": 19, "denominator": 20}, True),  # the 1 not counted
+        ({"value": Decimal(100), "numerator": 20, "denominator": 20}, False),
+        ({"value": Decimal(4), "counts_people": True}, True),
+        ({"value": Decimal(0), "counts_people": True}, True),
+        ({"value": Decimal("4.5"), "counts_people": True}, True),
+        ({"value": Decimal(5), "counts_people": True}, False),
+        ({"value": Decimal(4)}, False),  # a share of a group of unknown size
     ],
 )
-def test_is_suppressed(fields, suppressed):
-    args = {"group_size": None, "denominator": None, "unit": "%", "threshold": 5, **fields}
-    assert is_suppressed(**args) is suppressed
+def test_measurement_is_small(fields, small):
+    args = {"group_size": None, "numerator": None, "denominator": None, "counts_people": False, **fields}
+    assert measurement_is_small(threshold=5, **args) is small
 
 
 @pytest.fixture
@@ -180,18 +168,18 @@ def test_one_small_group_hides_the_smallest_other_group_of_its_breakdown():
         breakdown_row("student", "20", 4, end=dt.date(2024, 12, 31)),  # another period: its own set
         {**breakdown_row("x", "1", 1), "breakdown": {}},  # the total for everyone: not a sibling
     ]
-    assert hidden_reasons(rows, unit="%", threshold=5) == ["small", "", "complement", "small", "small"]
+    assert hidden_reasons(rows, counts_people=False, threshold=5) == ["small", "", "complement", "small", "small"]
 
 
 def test_two_small_groups_need_no_complement():
     rows = [breakdown_row("senior", "3", 3), breakdown_row("emeritus", "1", 2), breakdown_row("postdoc", "30", 100)]
-    assert hidden_reasons(rows, unit="%", threshold=5) == ["small", "small", ""]
+    assert hidden_reasons(rows, counts_people=False, threshold=5) == ["small", "small", ""]
 
 
 def test_two_small_groups_together_under_the_threshold_need_a_complement():
     # 2 + 1 = 3 people: the total minus the 100 postdocs would give them away together.
     rows = [breakdown_row("senior", "2", 2), breakdown_row("emeritus", "1", 1), breakdown_row("postdoc", "30", 100)]
-    assert hidden_reasons(rows, unit="%", threshold=5) == ["small", "small", "complement"]
+    assert hidden_reasons(rows, counts_people=False, threshold=5) == ["small", "small", "complement"]
 
 
 def cross_row(stage: str, gender: str | None, people: int) -> dict:
@@ -210,7 +198,14 @@ def test_a_small_cell_of_a_cross_table_hides_its_row_and_column():
         cross_row("student", "woman", 8),
         cross_row("student", "man", 12),
     ]
-    assert hidden_reasons(rows, unit="%", threshold=5) == ["", "", "small", "complement", "complement", "complement"]
+    assert hidden_reasons(rows, counts_people=False, threshold=5) == [
+        "",
+        "",
+        "small",
+        "complement",
+        "complement",
+        "complement",
+    ]
 
 
 def test_a_complement_in_a_cross_table_is_not_given_away_by_its_other_line(client, tracked_plan, editor):

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from plans.models import Direction, NodeKind, Plan, PlanVersion
 
-from ..suppression import PublicMeasurement, format_number, public_measurements, with_unit
+from ..suppression import IndicatorFacts, PublicMeasurement, fewer_than, format_number, public_measurements, with_unit
 from .sections import SectionRef, _date, _decimal, _ref, _walk
 
 
@@ -39,6 +39,11 @@ class IndicatorRow:
     target_value: Decimal | None
     target_date: dt.date | None
     measurements: list[PublicMeasurement] = field(default_factory=list)
+    counts_people: bool = True
+    # A baseline or target that is a small count is not shown: its value above is then None.
+    baseline_hidden: bool = False
+    target_hidden: bool = False
+    threshold: int = 5
 
     @property
     def series(self) -> list[PublicMeasurement]:
@@ -56,10 +61,14 @@ class IndicatorRow:
 
     @property
     def baseline_display(self) -> str:
+        if self.baseline_hidden:
+            return fewer_than(self.threshold)
         return with_unit(format_number(self.baseline_value), self.unit)
 
     @property
     def target_display(self) -> str:
+        if self.target_hidden:
+            return fewer_than(self.threshold)
         return with_unit(format_number(self.target_value), self.unit)
 
     @property
@@ -104,11 +113,27 @@ class IndicatorRow:
 
 
 def indicator_rows(*, plan: Plan, version: PlanVersion, as_of: dt.date) -> list[IndicatorRow]:
-    """Every indicator of the version, in document order, with its public measurements up to the date."""
+    """Every indicator of the version, in document order, with its public measurements up to the date.
+
+    Baselines and targets that are small counts come with value None (and `baseline_hidden` /
+    `target_hidden` set); the published baseline also counts, in the rule, as a known total.
+    """
+    threshold = plan.small_count_threshold
     rows = []
+    facts: dict[int, IndicatorFacts] = {}
     for section, area, goal in _walk(version.snapshot["sections"]):
         if section["kind"] != NodeKind.INDICATOR:
             continue
+        # Snapshots published before indicators declared it say nothing: they count people.
+        known = IndicatorFacts(
+            counts_people=section.get("counts_people", True) is not False,
+            baseline_value=_decimal(section.get("baseline_value")),
+            baseline_date=_date(section.get("baseline_date")),
+            target_value=_decimal(section.get("target_value")),
+        )
+        facts[section.get("id")] = known
+        baseline_hidden = known.figure_hidden(known.baseline_value, threshold)
+        target_hidden = known.figure_hidden(known.target_value, threshold)
         rows.append(
             IndicatorRow(
                 id=section.get("id"),
@@ -121,13 +146,17 @@ def indicator_rows(*, plan: Plan, version: PlanVersion, as_of: dt.date) -> list[
                 unit=section.get("unit") or "",
                 direction=section.get("direction") or "",
                 data_source=section.get("data_source") or "",
-                baseline_value=_decimal(section.get("baseline_value")),
-                baseline_date=_date(section.get("baseline_date")),
-                target_value=_decimal(section.get("target_value")),
+                baseline_value=None if baseline_hidden else known.baseline_value,
+                baseline_date=known.baseline_date,
+                target_value=None if target_hidden else known.target_value,
                 target_date=_date(section.get("target_date")),
+                counts_people=known.counts_people,
+                baseline_hidden=baseline_hidden,
+                target_hidden=target_hidden,
+                threshold=threshold,
             )
         )
-    measurements = public_measurements(plan=plan, units={row.id: row.unit for row in rows}, as_of=as_of)
+    measurements = public_measurements(plan=plan, units={row.id: row.unit for row in rows}, as_of=as_of, facts=facts)
     for row in rows:
         row.measurements = measurements.get(row.id, [])
     return rows

@@ -71,6 +71,15 @@ class MeasurementImportError(Exception):
         self.preview = preview
 
 
+def _is_encodable(text: str) -> bool:
+    # A lone surrogate (which no UTF-8 file holds) cannot be stored: refuse it with the binary data.
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _parse_date(text: str, label: str, errors: list[str]) -> dt.date | None:
     if not text:
         return None
@@ -124,7 +133,7 @@ def measurements_csv_parse(*, plan: Plan, text: str) -> ImportPreview:
     """
     preview = ImportPreview()
     text = text.lstrip("\ufeff")
-    if "\x00" in text:
+    if "\x00" in text or not _is_encodable(text):
         preview.errors.append("The file holds binary data, not text; save it as “CSV UTF-8” and try again.")
         return preview
     reader = csv.DictReader(io.StringIO(text), delimiter=_delimiter(text))

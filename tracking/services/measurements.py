@@ -14,12 +14,15 @@ from plans.models import Node, NodeKind
 from plans.services import plan_lock
 
 from ..models import Measurement
+from ..suppression import breakdown_cell, normalise_label
 from .common import acting_user, today
 
 MAX_VALUE = Decimal("1e10")
 # The largest count the database stores (a PostgreSQL integer); no group of people is near it.
 MAX_COUNT = 2_147_483_647
 SOURCE_MAX_LENGTH = Measurement._meta.get_field("source").max_length
+# A group is described by at most this many names ("career stage", "gender", "country").
+MAX_BREAKDOWN_DIMENSIONS = 4
 
 # What a measurement records besides its indicator and who recorded it, in form order: the
 # editor's form, the CSV import and measurement_record all pass these, by these names.
@@ -76,9 +79,9 @@ def _measurement_errors(values: Mapping[str, Any]) -> dict[str, str]:
 
 
 def _duplicate_key(node_id: int, values: Mapping[str, Any]) -> tuple:
-    """What two measurements of one indicator may not share: the date or period, and the group."""
-    breakdown = tuple(sorted((values.get("breakdown") or {}).items()))
-    return (node_id, values.get("period_start"), values["period_end"], breakdown)
+    """What two measurements of one indicator may not share: the date or period, and the group
+    ("Gender = Women" and "gender=women" are the same group, as the small-count rule reads them)."""
+    return (node_id, values.get("period_start"), values["period_end"], breakdown_cell(values.get("breakdown") or {}))
 
 
 def _existing_keys(node_ids) -> set[tuple]:
@@ -142,19 +145,28 @@ def measurement_delete(*, measurement: Measurement, user) -> None:
 
 
 def parse_breakdown(text: str) -> dict[str, str]:
-    """ "career stage=postdoc; gender=woman" -> {"career stage": "postdoc", "gender": "woman"}."""
+    """ "career stage=postdoc; gender=woman" -> {"career stage": "postdoc", "gender": "woman"}.
+
+    Names and groups keep the committee's spelling, with spaces tidied; a name given twice,
+    however spelt ("Gender", "gender "), is refused, and so are more than
+    MAX_BREAKDOWN_DIMENSIONS names.
+    """
     result: dict[str, str] = {}
+    seen: dict[str, str] = {}
     for part in (text or "").split(";"):
         if not part.strip():
             continue
         separator = "=" if "=" in part else ":"
         key, found, value = part.partition(separator)
-        key, value = key.strip(), value.strip()
-        if not found or not key or not value:
+        key, value = " ".join(key.split()), " ".join(value.split())
+        if not found or not key or not value or not normalise_label(key) or not normalise_label(value):
             raise ValueError('Write each group as "name=value", separated by ";" (e.g. "career stage=postdoc").')
-        if key in result:
-            raise ValueError(f'"{key}" is given twice.')
+        if normalise_label(key) in seen:
+            raise ValueError(f'"{seen[normalise_label(key)]}" is given twice.')
+        seen[normalise_label(key)] = key
         result[key] = value
+    if len(result) > MAX_BREAKDOWN_DIMENSIONS:
+        raise ValueError(f"Give at most {MAX_BREAKDOWN_DIMENSIONS} names for a group (e.g. career stage and gender).")
     return result
 
 

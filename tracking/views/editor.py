@@ -131,7 +131,13 @@ def measurement_record_view(request: HttpRequest, plan: Plan, node_id: int) -> H
             messages.success(request, f"Measurement of “{node.title}” recorded.")
             return redirect("tracking:measurement_record", slug=plan.slug, node_id=node.pk)
     measurements = list(node.measurements.select_related("recorded_by").order_by("-period_end", "-id"))
-    reasons = hidden_reasons(measurements, unit=node.unit, threshold=plan.small_count_threshold)
+    reasons = hidden_reasons(
+        measurements,
+        threshold=plan.small_count_threshold,
+        counts_people=node.counts_people,
+        baseline_value=node.baseline_value,
+        baseline_date=node.baseline_date,
+    )
     for measurement, reason in zip(measurements, reasons, strict=True):
         measurement.hidden_publicly = reason
         measurement.value_display = format_number(measurement.value)  # 40, never "4E+1"

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.services import COMMAND_LINE
-from plans.importers import PlanImportError, plan_import
+from plans.importers import PlanImportError, check_size, plan_import
 from plans.models import Node, Reference, Visibility
 
 
@@ -35,11 +35,15 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         path = Path(options["file"])
         try:
+            # Before reading it: a file over the limit is refused without loading it into memory.
+            check_size(path.stat().st_size)
             source = path.read_bytes()
         except FileNotFoundError:
             raise CommandError(f"No such file: {path}") from None
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror or error}") from None
+        except PlanImportError as error:
+            raise CommandError(f"{path}: {error}") from None
         try:
             plan = plan_import(
                 source=source,

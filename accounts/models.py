@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from plans.constraints import PlainConstraintErrors
+
 # What the portal calls someone who has not given a name (it never falls back to the email).
 NAMELESS = "Someone"
 
@@ -116,7 +118,7 @@ class InvitationQuerySet(models.QuerySet):
         return self.filter(accepted_at=None, revoked_at=None, expires_at__gt=timezone.now())
 
 
-class Invitation(models.Model):
+class Invitation(PlainConstraintErrors, models.Model):
     """An admin's invitation of an email address to a plan, with a role. Works once, then never again."""
 
     email = models.EmailField(help_text="Only an account with this email address can accept the invitation.")
@@ -139,9 +141,15 @@ class Invitation(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(expires_at__gt=models.F("created_at")), name="invitation_expires_later"),
             models.CheckConstraint(
-                condition=Q(accepted_at=None) | Q(revoked_at=None), name="invitation_not_both_accepted_and_revoked"
+                condition=Q(expires_at__gt=models.F("created_at")),
+                name="invitation_expires_later",
+                violation_error_message="An invitation must expire after it is sent.",
+            ),
+            models.CheckConstraint(
+                condition=Q(accepted_at=None) | Q(revoked_at=None),
+                name="invitation_not_both_accepted_and_revoked",
+                violation_error_message="An invitation cannot be both accepted and withdrawn.",
             ),
         ]
 

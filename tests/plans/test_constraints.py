@@ -31,16 +31,7 @@ def _check_constraints():
 
 def _cases():
     for model, constraint in _check_constraints():
-        marks = []
-        if model._meta.app_label == "accounts":
-            marks.append(
-                pytest.mark.xfail(
-                    strict=True,
-                    reason="accounts/models.py belongs to the accounts work: it still has to give these "
-                    "constraints their violation_error_message (and PlainConstraintErrors).",
-                )
-            )
-        yield pytest.param(model, constraint, id=constraint.name, marks=marks)
+        yield pytest.param(model, constraint, id=constraint.name)
 
 
 @pytest.mark.parametrize(("model", "constraint"), list(_cases()))

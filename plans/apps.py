@@ -5,3 +5,11 @@ class PlansConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "plans"
     verbose_name = "DEI plans"
+
+    def ready(self) -> None:
+        from . import hooks
+        from .caching import receivers
+
+        # Publishing and plan saves tell the page cache (plans.caching) that pages changed.
+        hooks.register_publish_listener(receivers.version_published)
+        receivers.connect()

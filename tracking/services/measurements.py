@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from plans.caching import plan_cache_bump
 from plans.models import Node, NodeKind, Plan
 
 from ..models import Measurement
@@ -128,6 +129,7 @@ def measurement_record(
         )
         measurement._history_user = measurement.recorded_by
         measurement.save()
+        plan_cache_bump(plan_id=indicator.plan_id)
     return measurement
 
 
@@ -135,7 +137,9 @@ def measurement_delete(*, measurement: Measurement, user) -> None:
     """Delete a measurement recorded by mistake. It stays in its history, with who deleted it."""
     with transaction.atomic():
         measurement._history_user = acting_user(user)
+        plan_id = measurement.node.plan_id
         measurement.delete()
+        plan_cache_bump(plan_id=plan_id)
 
 
 def parse_breakdown(text: str) -> dict[str, str]:

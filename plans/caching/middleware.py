@@ -19,16 +19,34 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.utils.cache import cc_delim_re
 
+from .connection import page_cache, today
 from .pages import ANONYMOUS
-from .state import generation_key, state_from_cache, state_key
-from .store import UNSTORED_HEADERS, Pending, entry_from_cache, entry_key, respond
+from .state import generation_key, state_from_cache, state_is_current, state_key
+from .store import UNSTORED_HEADERS, Entry, Pending, entry_from_cache, path_key, respond
 
 PREFIX = "/plans/"
+
+
+def visitor_entry(path_info: str, query_string: str, *, may_query: bool) -> Entry | None:
+    """The visitors' entry for this URL under /plans/, if it was built for the plan's current
+    state. One cache round trip: the entry, the plan's state and its generation. A state that
+    must be read again comes from the database if `may_query`, else the answer is None."""
+    slug = path_info[len(PREFIX) :].split("/", 1)[0]
+    key, plan_key, gen_key = path_key(ANONYMOUS, path_info, query_string), state_key(slug), generation_key(slug)
+    found = page_cache().get_many([key, plan_key, gen_key])
+    entry = entry_from_cache(found.get(key))
+    if entry is None:
+        return None
+    stored, generation = found.get(plan_key), found.get(gen_key)
+    if not may_query and not state_is_current(stored, generation):
+        return None
+    state = state_from_cache(slug, stored, generation)
+    if state is None or not state.is_public or entry.token != state.token(entry.kind, today()):
+        return None
+    return entry
 
 
 class PageCacheMiddleware:
@@ -57,16 +75,8 @@ class PageCacheMiddleware:
         """The cached page for this visitor's request, or None to let the stack answer."""
         # As the rest of the stack would: 400 for a Host that is not in ALLOWED_HOSTS.
         request.get_host()
-        slug = request.path_info[len(PREFIX) :].split("/", 1)[0]
-        key, plan_key, gen_key = entry_key(ANONYMOUS, request), state_key(slug), generation_key(slug)
-        found = cache.get_many([key, plan_key, gen_key])
-        entry = entry_from_cache(found.get(key))
-        if entry is None:
-            return None
-        state = state_from_cache(slug, found.get(plan_key), found.get(gen_key))
-        if state is None or not state.is_public or entry.token != state.token(entry.kind, timezone.localdate()):
-            return None
-        return respond(request, entry)
+        entry = visitor_entry(request.path_info, request.META.get("QUERY_STRING", ""), may_query=True)
+        return respond(request, entry) if entry is not None else None
 
     def store(self, request: HttpRequest, response: HttpResponse, pending: Pending) -> None:
         vary = [name for name in cc_delim_re.split(response.get("Vary", "")) if name and name.lower() != "cookie"]

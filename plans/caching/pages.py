@@ -33,10 +33,10 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.http import parse_http_date_safe
 
 from ..permissions import can_read, role_of
+from .connection import today
 from .state import DOCUMENT, plan_state
 from .store import Entry, Pending, body_get, build_entry, entry_get, entry_key, respond, stored_headers
 
@@ -89,7 +89,7 @@ def cached_page(
             cacheable = _cacheable(request, allowed)
             if cacheable:
                 key = entry_key(audience, request)
-                token = state.token(kind, timezone.localdate())
+                token = state.token(kind, today())
                 entry = entry_get(key)
                 if entry is not None and entry.token == token:
                     response = _serve(request, entry, audience)

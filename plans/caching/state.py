@@ -29,11 +29,11 @@ from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Expression, OuterRef, Subquery
 
 from ..models import Plan, PlanVersion, Visibility
+from .connection import page_cache
 
 DOCUMENT = "document"  # pages built from published versions only
 DATA = "data"  # pages that also show live data (dashboards, reports), as of a date
@@ -94,17 +94,22 @@ class PlanState:
 def plan_state(slug: str) -> PlanState | None:
     """The plan's current state, None if no plan has this slug. From the cache when current."""
     key, gen_key = state_key(slug), generation_key(slug)
-    found = cache.get_many([key, gen_key])
+    found = page_cache().get_many([key, gen_key])
     return state_from_cache(slug, found.get(key), found.get(gen_key))
+
+
+def state_is_current(stored, generation) -> bool:
+    """Was `stored` (what the cache held under state_key) built for this generation?"""
+    return isinstance(stored, tuple) and len(stored) == 3 and stored[0] == _FORMAT and stored[1] == generation
 
 
 def state_from_cache(slug: str, stored, generation) -> PlanState | None:
     """The state from what the cache held (`stored` under state_key, `generation` under
     generation_key), read again from the database when it was missing or out of date."""
-    if isinstance(stored, tuple) and len(stored) == 3 and stored[0] == _FORMAT and stored[1] == generation:
+    if state_is_current(stored, generation):
         return stored[2]
     state = _load(slug)
-    cache.set(state_key(slug), (_FORMAT, generation, state), timeout=settings.PAGE_CACHE_STATE_TIMEOUT)
+    page_cache().set(state_key(slug), (_FORMAT, generation, state), timeout=settings.PAGE_CACHE_STATE_TIMEOUT)
     return state
 
 
@@ -160,8 +165,8 @@ def _bump(slugs: Iterable[str]) -> None:
     for slug in slugs:
         key = generation_key(slug)
         try:
-            cache.incr(key)
+            page_cache().incr(key)
         except ValueError:
             # Missing (never bumped, or evicted): start from the clock, so that no value an
             # evicted counter once had can come back and make an old state look current.
-            cache.set(key, time.time_ns(), timeout=None)
+            page_cache().set(key, time.time_ns(), timeout=None)

@@ -17,15 +17,15 @@ import gzip
 import hashlib
 import threading
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from django.conf import settings
-from django.core.cache import cache
-from django.core.cache.backends.dummy import DummyCache
-from django.core.cache.backends.locmem import LocMemCache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.http import http_date, parse_http_date_safe
+
+from .connection import is_shared, page_cache
 
 # Headers an entry never stores: they are set for each response (or by the servers around it).
 UNSTORED_HEADERS = frozenset(
@@ -61,23 +61,23 @@ class Entry:
 
 
 def entry_key(audience: str, request: HttpRequest) -> str:
+    """The cache key of the entry for this audience and the request's path and query string."""
+    return path_key(audience, request.path_info, request.META.get("QUERY_STRING", ""))
+
+
+def path_key(audience: str, path_info: str, query_string: str) -> str:
     """The cache key of the entry for this audience, path and query string (hashed: any length is fine)."""
-    raw = f"{request.path_info}?{request.META.get('QUERY_STRING', '')}".encode("utf-8", "surrogateescape")
+    raw = f"{path_info}?{query_string}".encode("utf-8", "surrogateescape")
     return f"pc:entry:{audience}:{hashlib.blake2b(raw, digest_size=16).hexdigest()}"
 
 
 def entry_get(key: str) -> Entry | None:
-    return entry_from_cache(cache.get(key))
+    return entry_from_cache(page_cache().get(key))
 
 
 def entry_from_cache(value) -> Entry | None:
     """`value` if it is an entry of the current format (anything else counts as a miss)."""
     return value if isinstance(value, Entry) and value.format == FORMAT else None
-
-
-def _shared() -> bool:
-    # A LocMem (or dummy) cache is the process's own memory: keep bodies in the local store only.
-    return not isinstance(cache, LocMemCache | DummyCache)
 
 
 class _Bodies:
@@ -120,8 +120,8 @@ _bodies = _Bodies()
 
 def body_get(key: str) -> bytes | None:
     body = _bodies.get(key)
-    if body is None and _shared():
-        body = cache.get(f"pc:body:{key}")
+    if body is None and is_shared():
+        body = page_cache().get(f"pc:body:{key}")
         if isinstance(body, bytes):
             _bodies.put(key, body)
         else:
@@ -131,8 +131,8 @@ def body_get(key: str) -> bytes | None:
 
 def _body_put(key: str, body: bytes) -> None:
     _bodies.put(key, body)
-    if _shared():
-        cache.set(f"pc:body:{key}", body, timeout=settings.PAGE_CACHE_TIMEOUT)
+    if is_shared():
+        page_cache().set(f"pc:body:{key}", body, timeout=settings.PAGE_CACHE_TIMEOUT)
 
 
 def clear_local() -> None:
@@ -160,7 +160,7 @@ class Pending:
         _body_put(self.entry.body, self.body)
         if self.gzip_body is not None and self.entry.gzip:
             _body_put(self.entry.gzip, self.gzip_body)
-        cache.set(self.key, self.entry, timeout=settings.PAGE_CACHE_TIMEOUT)
+        page_cache().set(self.key, self.entry, timeout=settings.PAGE_CACHE_TIMEOUT)
 
 
 def build_entry(
@@ -204,9 +204,8 @@ def stored_headers(response: HttpResponse) -> tuple[tuple[str, str], ...]:
 _http_date = lru_cache(maxsize=1024)(http_date)
 
 
-def accepts_gzip(request: HttpRequest) -> bool:
-    """Does the client take a gzip-compressed body (Accept-Encoding: gzip, without q=0)?"""
-    header = request.META.get("HTTP_ACCEPT_ENCODING", "")
+def accepts_gzip(header: str) -> bool:
+    """Does an Accept-Encoding header take a gzip-compressed body (gzip, without q=0)?"""
     if "gzip" not in header:
         return False
     for part in header.split(","):
@@ -220,62 +219,79 @@ def accepts_gzip(request: HttpRequest) -> bool:
     return False
 
 
-def not_modified(request: HttpRequest, etag: str, last_modified: float | None) -> bool:
-    """Does the client's copy match (If-None-Match, or else If-Modified-Since)?"""
-    if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
+def not_modified(meta: Mapping[str, str], etag: str, last_modified: float | None) -> bool:
+    """Does the client's copy match (If-None-Match, or else If-Modified-Since)?
+
+    `meta`: request.META or a WSGI environ.
+    """
+    if_none_match = meta.get("HTTP_IF_NONE_MATCH")
     if if_none_match is not None:
         if if_none_match.strip() == "*":
             return True
         # Weak comparison (RFC 9110 13.1.2): the compressed body's W/ tag matches too.
         return etag in {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-    if_modified_since = request.META.get("HTTP_IF_MODIFIED_SINCE")
+    if_modified_since = meta.get("HTTP_IF_MODIFIED_SINCE")
     if if_modified_since and last_modified is not None:
         since = parse_http_date_safe(if_modified_since)
         return since is not None and int(last_modified) <= since
     return False
 
 
-def respond(
-    request: HttpRequest,
+def serve(
+    meta: Mapping[str, str],
     entry: Entry,
     *,
     pending: Pending | None = None,
     body: bytes | None = None,
     etag: str | None = None,
     conditional: bool = True,
-) -> HttpResponse | None:
-    """The response for `entry`: 304, gzip or plain. None if a body it needs is gone.
+) -> tuple[int, list[tuple[str, str]], bytes] | None:
+    """(status, headers, body) answering the request for `entry`: 304, gzip or plain. None if a
+    body it needs is gone. `meta`: request.META or a WSGI environ.
 
     The bodies come from the store, or from `pending` (an entry not stored yet). `body` (a
     signed-in page with its regions filled in) replaces them and is sent uncompressed; `etag`
     replaces the entry's; `conditional=False` sends neither ETag nor 304.
     """
     etag = etag or entry.etag
-    vary = "Accept-Encoding" if entry.gzip else None
-    if conditional and not_modified(request, etag, entry.last_modified):
-        response = HttpResponse(status=304)
-        for name, value in entry.headers:
-            if name.lower() in NOT_MODIFIED_HEADERS:
-                response.headers[name] = value
-        response.headers["ETag"] = etag
+    if conditional and not_modified(meta, etag, entry.last_modified):
+        status = 304
+        headers = [(name, value) for name, value in entry.headers if name.lower() in NOT_MODIFIED_HEADERS]
+        headers.append(("ETag", etag))
+        body = b""
     else:
-        encoding = None
+        status = 200
+        headers = list(entry.headers)
         if body is None:
-            if entry.gzip and accepts_gzip(request):
-                body, encoding = (pending.gzip_body if pending else body_get(entry.gzip)), "gzip"
+            if entry.gzip and accepts_gzip(meta.get("HTTP_ACCEPT_ENCODING", "")):
+                body = pending.gzip_body if pending else body_get(entry.gzip)
+                headers.append(("Content-Encoding", "gzip"))
+                etag = f"W/{etag}"
             else:
                 body = pending.body if pending else body_get(entry.body)
             if body is None:
                 return None
-        response = HttpResponse(b"" if request.method == "HEAD" else body, headers=dict(entry.headers))
-        response.headers["Content-Length"] = str(len(body))
-        if encoding:
-            response.headers["Content-Encoding"] = encoding
-            etag = f"W/{etag}"
+        headers.append(("Content-Length", str(len(body))))
         if conditional:
-            response.headers["ETag"] = etag
+            headers.append(("ETag", etag))
+        if meta.get("REQUEST_METHOD") == "HEAD":
+            body = b""
     if entry.last_modified is not None:
-        response.headers["Last-Modified"] = _http_date(entry.last_modified)
-    if vary:
-        response.headers["Vary"] = vary
-    return response
+        headers.append(("Last-Modified", _http_date(entry.last_modified)))
+    if entry.gzip:
+        headers.append(("Vary", "Accept-Encoding"))
+    return status, headers, body
+
+
+def respond(request: HttpRequest, entry: Entry, **kwargs) -> HttpResponse | None:
+    """`serve` as a Django response."""
+    found = serve(request.META, entry, **kwargs)
+    if found is None:
+        return None
+    status, headers, body = found
+    if status == 304:
+        response = HttpResponseNotModified()
+        for name, value in headers:
+            response.headers[name] = value
+        return response
+    return HttpResponse(body, headers=dict(headers))

@@ -1,0 +1,294 @@
+"""Throughput of warm public pages: the portal under gunicorn against a bare WSGI app serving the same bytes.
+
+Prints figures; asserts nothing. `make bench` runs it (tests/benchmarks/run.py); alone:
+
+    .venv/bin/python tests/benchmarks/bench_throughput.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/dei_bench .venv/bin/python tests/benchmarks/bench_throughput.py
+
+What it does: migrates a throw-away database (a new database on the server DATABASE_URL
+points at, dropped afterwards; SQLite in a temporary folder otherwise), imports and publishes
+the seed plan (../shared/seed, skipped with a message if absent) and a generated 500-section
+plan, and starts the portal under gunicorn (2 workers, production settings, example secrets,
+127.0.0.1 on a free port). It fetches each page once to read its body, then serves those
+bytes from tests/benchmarks/bare_app.py under the same gunicorn settings. Each page is driven
+by the same load generator (Debian's `wrk` if installed, else a small Python client with
+threads), portal and bare app alternating, three rounds each; the ratio is portal / bare
+(the median of the rounds' ratios). It also prints the CPU time the servers' processes used
+per request, which a busy machine disturbs less than the request rate.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from contextlib import ExitStack, closing, contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+SEED = ROOT.parent / "shared" / "seed" / "us-cms-dei-plan-overview.txt"
+BIN = Path(sys.executable).parent
+ROUND_SECONDS = 2
+ROUNDS = 3
+CONNECTIONS = 8
+SECTIONS = 500
+# The portal sits behind a proxy that terminates TLS, as in production.
+HEADERS = {"X-Forwarded-Proto": "https"}
+
+
+def free_port() -> int:
+    with closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def database():
+    """The DATABASE_URL of a throw-away database: on the server DATABASE_URL names, or SQLite."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        with tempfile.TemporaryDirectory() as folder:
+            yield f"sqlite:///{folder}/bench.sqlite3"
+        return
+    import psycopg2  # only needed for PostgreSQL
+
+    name = f"bench_throughput_{os.getpid()}"
+    parts = urlsplit(url)
+    server = urlunsplit(parts._replace(path="/postgres"))
+    with closing(psycopg2.connect(server)) as connection:
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit(parts._replace(path=f"/{name}"))
+    finally:
+        with closing(psycopg2.connect(server)) as connection:
+            connection.autocommit = True
+            with connection.cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def build_large_plan() -> None:
+    """(In a subprocess with the benchmark's settings.) A published plan of SECTIONS sections."""
+    import django
+
+    django.setup()
+    from plans.models import Node, NodeKind, Plan
+    from plans.services import plan_publish
+
+    plan = Plan.objects.create(slug="large", title=f"A plan of {SECTIONS} sections")
+    body = "A paragraph of plan text citing nothing, with *emphasis* and a list:\n\n- one\n- two\n"
+    areas = [Node.objects.create(plan=plan, position=i, kind=NodeKind.AREA, title=f"Area {i}") for i in range(4)]
+    goals = [
+        Node.objects.create(plan=plan, parent=areas[i % 4], position=i, kind=NodeKind.GOAL, title=f"Goal {i}")
+        for i in range(16)
+    ]
+    Node.objects.bulk_create(
+        Node(
+            plan=plan,
+            parent=goals[i % 16],
+            position=i,
+            kind=NodeKind.ACTION,
+            title=f"Action {i}",
+            body=body,
+            status="planned",
+            owner="A subcommittee",
+        )
+        for i in range(SECTIONS - len(areas) - len(goals))
+    )
+    plan_publish(plan=plan, notes="Generated for the benchmark.")
+
+
+class Server:
+    """A running gunicorn; `cpu_seconds()` is what its processes have used so far."""
+
+    def __init__(self, process: subprocess.Popen) -> None:
+        self.process = process
+
+    def cpu_seconds(self) -> float:
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # gone meanwhile
+            pid, ppid = int(stat.parent.name), int(fields[1])
+            if self.process.pid in (pid, ppid):
+                total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / ticks
+
+
+@contextmanager
+def server(args: list[str], env: dict[str, str], port: int, ready_path: str):
+    """A gunicorn on 127.0.0.1:port (2 workers) until the block ends."""
+    command = [str(BIN / "gunicorn"), *args, "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}{ready_path}", timeout=2):
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"gunicorn {args[0]} did not start") from None
+                time.sleep(0.2)
+        yield Server(process)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def fetch(port: int, path: str) -> tuple[bytes, str]:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=HEADERS)
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        return response.read(), response.headers["Content-Type"]
+
+
+def load_wrk(port: int, path: str, seconds: float = ROUND_SECONDS) -> tuple[float, int]:
+    headers = [arg for name, value in HEADERS.items() for arg in ("-H", f"{name}: {value}")]
+    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", *headers, f"http://127.0.0.1:{port}{path}"]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if errors:
+        raise RuntimeError(f"{path}: {errors[1]} error responses")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]), int(re.search(r"(\d+) requests in", output)[1])
+
+
+def load_python(port: int, path: str, seconds: float = ROUND_SECONDS) -> tuple[float, int]:
+    """A small load generator for machines without wrk: CONNECTIONS threads, one request at a time each."""
+    stop = time.monotonic() + seconds
+    counts = [0] * CONNECTIONS
+
+    def worker(index: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        while time.monotonic() < stop:
+            connection.request("GET", path, headers=HEADERS)
+            response = connection.getresponse()
+            response.read()
+            if response.status != 200:
+                raise RuntimeError(f"{path}: {response.status}")
+            counts[index] += 1
+            if response.getheader("Connection", "").lower() == "close":
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.close()
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(CONNECTIONS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(counts) / (time.monotonic() - started), sum(counts)
+
+
+def main() -> None:
+    load = load_wrk if shutil.which("wrk") else load_python
+    print(
+        f"load generator: {'wrk' if load is load_wrk else 'Python threads'}, {CONNECTIONS} connections, "
+        f"{ROUNDS} rounds of {ROUND_SECONDS} s each, portal and bare app alternating"
+    )
+    with ExitStack() as stack:
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        url = stack.enter_context(database())
+        env = {
+            **{k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DJANGO_SETTINGS_MODULE")},
+            "DJANGO_SETTINGS_MODULE": "dei_portal.settings.prod",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DATABASE_URL": url,
+            "DJANGO_SECURE_SSL_REDIRECT": "false",
+            "DJANGO_STATIC_ROOT": str(folder / "static"),
+            "DJANGO_VAR_DIR": str(folder),
+            "DJANGO_LOG_LEVEL": "WARNING",
+            "PYTHONPATH": str(ROOT),
+        }
+        print(f"database: {url.split(':', 1)[0]}")
+        manage(env, "migrate", "--no-input", "-v", "0")
+        manage(env, "collectstatic", "--no-input", "-v", "0")
+        plans = []
+        if SEED.exists():
+            manage(env, "import_plan", str(SEED), "--slug", "seed", "--title", "U.S. CMS DEI plan (opening sections)")
+            manage(env, "publish_plan", "seed", "--notes", "The seed plan.")
+            plans.append(("seed plan", "seed"))
+        else:
+            print(f"(no seed plan at {SEED}: skipping it)")
+        subprocess.run([sys.executable, __file__, "--build-large-plan"], cwd=ROOT, env=env, check=True)
+        plans.append((f"{SECTIONS}-section plan", "large"))
+
+        portal = free_port()
+        portal_server = stack.enter_context(server(["dei_portal.wsgi"], env, portal, "/healthz"))
+        cases = []
+        for label, slug in plans:
+            for page, path in (
+                ("version page", f"/plans/{slug}/v/1.0/"),
+                ("actions dashboard", f"/plans/{slug}/actions/"),
+            ):
+                body, content_type = fetch(portal, path)
+                name = folder / f"{slug}-{len(cases)}.body"
+                name.write_bytes(body)
+                cases.append((f"{label}, {page} ({len(body) / 1024:.0f} KB)", path, str(name), content_type))
+        pages = folder / "pages.json"
+        pages.write_text(json.dumps({path: [name, content_type] for _, path, name, content_type in cases}))
+        bare = free_port()
+        bare_env = {**env, "BARE_APP_PAGES": str(pages)}
+        bare_server = stack.enter_context(
+            server(["--chdir", str(HERE), "bare_app:application"], bare_env, bare, cases[0][1])
+        )
+
+        def measure(target: Server, port: int, path: str) -> tuple[float, float]:
+            """(requests per second, server CPU microseconds per request) of one round."""
+            before = target.cpu_seconds()
+            rate, count = load(port, path)
+            return rate, (target.cpu_seconds() - before) * 1e6 / max(count, 1)
+
+        print(f"{'page':<46} {'portal req/s':>13} {'bare req/s':>11} {'ratio':>6}   server CPU per request")
+        for label, path, _, _ in cases:
+            # A first round that is not counted: every worker builds the page once (the cache is
+            # per process) and imports what its first requests need.
+            load(portal, path, seconds=1)
+            load(bare, path, seconds=1)
+            rounds = [(measure(portal_server, portal, path), measure(bare_server, bare, path)) for _ in range(ROUNDS)]
+            mine = statistics.median(p[0] for p, _ in rounds)
+            theirs = statistics.median(b[0] for _, b in rounds)
+            # Each round's ratio is portal and bare app measured back to back: the median of those
+            # is steadier than a ratio of medians when the machine is busy with other work.
+            ratio = statistics.median(p[0] / b[0] for p, b in rounds)
+            cpu_mine = statistics.median(p[1] for p, _ in rounds)
+            cpu_theirs = statistics.median(b[1] for _, b in rounds)
+            each = ", ".join(f"{p[0]:.0f}/{b[0]:.0f}" for p, b in rounds)
+            print(
+                f"{label:<46} {mine:>13,.0f} {theirs:>11,.0f} {ratio:>6.2f}   "
+                f"portal {cpu_mine:.0f} µs, bare {cpu_theirs:.0f} µs   (rounds: {each})",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--build-large-plan"]:
+        build_large_plan()
+    else:
+        main()

@@ -23,9 +23,7 @@ import http.client
 import json
 import os
 import re
-import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -39,20 +37,17 @@ from urllib.parse import urlsplit, urlunsplit
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.servers import gunicorn, manage, production_env  # noqa: E402
+
 SEED = ROOT.parent / "shared" / "seed" / "us-cms-dei-plan-overview.txt"
-BIN = Path(sys.executable).parent
 ROUND_SECONDS = 2
 ROUNDS = 3
 CONNECTIONS = 8
 SECTIONS = 500
 # The portal sits behind a proxy that terminates TLS, as in production.
 HEADERS = {"X-Forwarded-Proto": "https"}
-
-
-def free_port() -> int:
-    with closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextmanager
@@ -79,10 +74,6 @@ def database():
             connection.autocommit = True
             with connection.cursor() as cursor:
                 cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-
-
-def manage(env: dict[str, str], *args: str) -> None:
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
 
 
 def build_large_plan() -> None:
@@ -116,49 +107,18 @@ def build_large_plan() -> None:
     plan_publish(plan=plan, notes="Generated for the benchmark.")
 
 
-class Server:
-    """A running gunicorn; `cpu_seconds()` is what its processes have used so far."""
-
-    def __init__(self, process: subprocess.Popen) -> None:
-        self.process = process
-
-    def cpu_seconds(self) -> float:
-        ticks = os.sysconf("SC_CLK_TCK")
-        total = 0
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue  # gone meanwhile
-            pid, ppid = int(stat.parent.name), int(fields[1])
-            if self.process.pid in (pid, ppid):
-                total += int(fields[11]) + int(fields[12])  # utime, stime
-        return total / ticks
-
-
-@contextmanager
-def server(args: list[str], env: dict[str, str], port: int, ready_path: str):
-    """A gunicorn on 127.0.0.1:port (2 workers) until the block ends."""
-    command = [str(BIN / "gunicorn"), *args, "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}{ready_path}", timeout=2):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"gunicorn {args[0]} did not start") from None
-                time.sleep(0.2)
-        yield Server(process)
-    finally:
-        process.terminate()
+def cpu_seconds(process: subprocess.Popen) -> float:
+    """The CPU time a gunicorn (its master and workers) has used so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        if process.pid in (int(stat.parent.name), int(fields[1])):
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
 
 
 def fetch(port: int, path: str) -> tuple[bytes, str]:
@@ -214,18 +174,7 @@ def main() -> None:
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
         url = stack.enter_context(database())
-        env = {
-            **{k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DJANGO_SETTINGS_MODULE")},
-            "DJANGO_SETTINGS_MODULE": "dei_portal.settings.prod",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "DATABASE_URL": url,
-            "DJANGO_SECURE_SSL_REDIRECT": "false",
-            "DJANGO_STATIC_ROOT": str(folder / "static"),
-            "DJANGO_VAR_DIR": str(folder),
-            "DJANGO_LOG_LEVEL": "WARNING",
-            "PYTHONPATH": str(ROOT),
-        }
+        env = production_env(database_url=url, folder=folder)
         print(f"database: {url.split(':', 1)[0]}")
         manage(env, "migrate", "--no-input", "-v", "0")
         manage(env, "collectstatic", "--no-input", "-v", "0")
@@ -239,8 +188,7 @@ def main() -> None:
         subprocess.run([sys.executable, __file__, "--build-large-plan"], cwd=ROOT, env=env, check=True)
         plans.append((f"{SECTIONS}-section plan", "large"))
 
-        portal = free_port()
-        portal_server = stack.enter_context(server(["dei_portal.wsgi"], env, portal, "/healthz"))
+        portal, portal_server = stack.enter_context(gunicorn(["dei_portal.wsgi"], env))
         cases = []
         for label, slug in plans:
             for page, path in (
@@ -253,17 +201,16 @@ def main() -> None:
                 cases.append((f"{label}, {page} ({len(body) / 1024:.0f} KB)", path, str(name), content_type))
         pages = folder / "pages.json"
         pages.write_text(json.dumps({path: [name, content_type] for _, path, name, content_type in cases}))
-        bare = free_port()
         bare_env = {**env, "BARE_APP_PAGES": str(pages)}
-        bare_server = stack.enter_context(
-            server(["--chdir", str(HERE), "bare_app:application"], bare_env, bare, cases[0][1])
+        bare, bare_server = stack.enter_context(
+            gunicorn(["--chdir", str(HERE), "bare_app:application"], bare_env, ready_path=cases[0][1])
         )
 
-        def measure(target: Server, port: int, path: str) -> tuple[float, float]:
+        def measure(process: subprocess.Popen, port: int, path: str) -> tuple[float, float]:
             """(requests per second, server CPU microseconds per request) of one round."""
-            before = target.cpu_seconds()
+            before = cpu_seconds(process)
             rate, count = load(port, path)
-            return rate, (target.cpu_seconds() - before) * 1e6 / max(count, 1)
+            return rate, (cpu_seconds(process) - before) * 1e6 / max(count, 1)
 
         print(f"{'page':<46} {'portal req/s':>13} {'bare req/s':>11} {'ratio':>6}   server CPU per request")
         for label, path, _, _ in cases:

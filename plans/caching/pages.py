@@ -166,6 +166,8 @@ def _pending(response: HttpResponse, *, key: str, kind: str, token: str, audienc
     body = response.content
     is_html = response.get("Content-Type", "").startswith("text/html")
     parts = _split(body) if is_html else None
+    if is_html and parts is None and audience != ANONYMOUS:
+        return None  # a signed-in page without both regions: who is signed in cannot be cut out
     shared = b"".join(parts[0::2]) if parts else body
     if is_html and any(mark in shared for mark in CSRF_MARKS):
         return None  # someone's CSRF token would be handed to everyone

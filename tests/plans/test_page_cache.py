@@ -425,6 +425,21 @@ def test_signing_out_shows_the_visitors_page_at_once(client, two_versions, make_
     assert user.email.encode() not in response.content
 
 
+def test_signed_in_people_still_meet_the_two_factor_requirement_on_cached_pages(
+    client, two_versions, make_user, settings
+):
+    settings.REQUIRE_MFA = True
+    url = f"/plans/{two_versions.slug}/"
+    Client().get(url)  # the visitors' page is stored
+    reader = Client()
+    reader.force_login(make_user())
+    assert reader.get(url).status_code == HTTPStatus.OK  # readers need no authenticator
+    client.force_login(make_user(plan=two_versions, role="editor"))
+    response = client.get(url)
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == reverse("mfa_activate_totp")
+
+
 def test_signed_in_copies_are_private_and_revalidated(client, two_versions, make_user):
     url = f"/plans/{two_versions.slug}/v/1.0/"
     client.force_login(make_user())
@@ -474,6 +489,12 @@ def test_a_page_with_a_csrf_token_outside_the_personal_regions_is_never_stored()
     kwargs = {"key": "k", "kind": "document", "token": "t"}
     for audience in (ANONYMOUS, "in-reader"):
         assert _pending(HttpResponse(page), audience=audience, **kwargs) is None
+    # A signed-in page whose regions cannot both be found is not stored either.
+    no_messages = page.replace(b"<!--/pc:messages-->", b"")
+    assert (
+        _pending(HttpResponse(no_messages.replace(b"csrfmiddlewaretoken", b"q")), audience="in-reader", **kwargs)
+        is None
+    )
     harmless = page.replace(b"csrfmiddlewaretoken", b"q")
     assert _pending(HttpResponse(harmless), audience="in-reader", **kwargs).entry.cuts == (
         len(b"<html><ul>"),

@@ -41,9 +41,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Answers a visitor's request for a cached public page before everything below it.
+    # Answers a visitor's request for a cached public page before everything below it; keep it
+    # right after SecurityMiddleware (see PAGE_CACHE_OUTER_MIDDLEWARE).
     "plans.caching.middleware.PageCacheMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -109,6 +110,13 @@ PAGE_CACHE_STATE_TIMEOUT = int(env_str("DJANGO_PAGE_CACHE_STATE_TIMEOUT", "300" 
 PAGE_CACHE_TIMEOUT = int(env_str("DJANGO_PAGE_CACHE_TIMEOUT", str(60 * 60 * 24)))
 # The bodies each process keeps in its own memory, in bytes.
 PAGE_CACHE_LOCAL_BYTES = int(env_str("DJANGO_PAGE_CACHE_LOCAL_BYTES", str(32 * 1024 * 1024)))
+# Middleware that may come before PageCacheMiddleware while visitors' hits are answered at the
+# WSGI door (dei_portal/wsgi.py): it must add the same headers to every response to a public
+# page, and nothing else. Any other before it turns the door off (pages are still cached).
+PAGE_CACHE_OUTER_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

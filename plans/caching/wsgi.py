@@ -6,21 +6,23 @@ the request_started and request_finished signals, the middleware chain, the resp
 GET or HEAD for a cached page itself, when everything Django would do before
 PageCacheMiddleware is known to change nothing but headers:
 
-- only SecurityMiddleware and WhiteNoiseMiddleware come before PageCacheMiddleware (else this
-  path turns itself off and every request goes to Django);
+- the only middleware before PageCacheMiddleware is listed in PAGE_CACHE_OUTER_MIDDLEWARE
+  (middleware that adds the same headers to every response to a public page, such as
+  SecurityMiddleware); else this path turns itself off and every request goes to Django;
 - the Host is one ALLOWED_HOSTS accepts, and the request is not one SecurityMiddleware would
   redirect to https;
 - the page's entry and the plan's state are in the cache and current: anything that needs the
   database (a state to read again) goes to Django, where connections are looked after.
 
-It then sends the stored page with the headers SecurityMiddleware adds (HSTS on secure
-requests, nosniff, Referrer-Policy, Cross-Origin-Opener-Policy), which it asks that middleware
-for once per process. Everything else (misses, signed-in people, other pages) goes to Django,
-where PageCacheMiddleware serves and stores as usual.
+It then sends the stored page with the headers that outer middleware adds (SecurityMiddleware:
+HSTS on secure requests, nosniff, Referrer-Policy, Cross-Origin-Opener-Policy), found by
+running it once per process on an empty response. Everything else (misses, signed-in people,
+other pages) goes to Django, where PageCacheMiddleware serves and stores as usual.
 """
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -28,11 +30,12 @@ from functools import cache
 from http import HTTPStatus
 
 from django.conf import settings
+from django.core.handlers.wsgi import WSGIRequest
 from django.core.signals import setting_changed
 from django.http import HttpResponse
 from django.http.cookie import parse_cookie
 from django.http.request import split_domain_port, validate_host
-from django.middleware.security import SecurityMiddleware
+from django.utils.module_loading import import_string
 
 from .middleware import PREFIX, PageCacheMiddleware, visitor_entry
 from .store import serve
@@ -40,10 +43,6 @@ from .store import serve
 logger = logging.getLogger(__name__)
 
 MIDDLEWARE = f"{PageCacheMiddleware.__module__}.{PageCacheMiddleware.__qualname__}"
-# What may come before PageCacheMiddleware for this path to stand in for it.
-OUTER_MIDDLEWARE = frozenset(
-    {"django.middleware.security.SecurityMiddleware", "whitenoise.middleware.WhiteNoiseMiddleware"}
-)
 STATUS_LINES = {status.value: f"{status.value} {status.phrase}" for status in (HTTPStatus.OK, HTTPStatus.NOT_MODIFIED)}
 
 
@@ -77,7 +76,7 @@ class PageCacheApplication:
         if found is None:
             return None
         status, headers, body = found
-        return status, headers + _security_headers(secure), body
+        return status, headers + _outer_headers(secure), body
 
 
 @dataclass(frozen=True)
@@ -89,6 +88,7 @@ class _Config:
     proxy_ssl_header: tuple[str, str] | None
     ssl_redirect: bool
     session_cookie: str
+    outer: tuple[str, ...]  # the middleware before PageCacheMiddleware, outermost first
 
 
 @cache
@@ -98,8 +98,13 @@ def _config() -> _Config | None:
     if MIDDLEWARE not in middleware:
         return None
     before = middleware[: middleware.index(MIDDLEWARE)]
-    if not set(before) <= OUTER_MIDDLEWARE:
-        logger.warning("The page cache's WSGI path is off: %s come before %s.", ", ".join(before), MIDDLEWARE)
+    unknown = [path for path in before if path not in settings.PAGE_CACHE_OUTER_MIDDLEWARE]
+    if unknown:
+        logger.warning(
+            "The page cache's WSGI path is off: %s come before %s (see PAGE_CACHE_OUTER_MIDDLEWARE).",
+            ", ".join(unknown),
+            MIDDLEWARE,
+        )
         return None
     return _Config(
         allowed_hosts=tuple(settings.ALLOWED_HOSTS),
@@ -107,6 +112,7 @@ def _config() -> _Config | None:
         proxy_ssl_header=settings.SECURE_PROXY_SSL_HEADER,
         ssl_redirect=settings.SECURE_SSL_REDIRECT,
         session_cookie=settings.SESSION_COOKIE_NAME,
+        outer=tuple(before),
     )
 
 
@@ -141,27 +147,39 @@ def _is_secure(config: _Config, environ: dict) -> bool:
 
 
 @cache
-def _security_headers(secure: bool) -> list[tuple[str, str]]:
-    """The headers SecurityMiddleware adds to a response to a (secure or plain) request."""
+def _outer_headers(secure: bool) -> list[tuple[str, str]]:
+    """The headers the middleware before PageCacheMiddleware adds to a response to a (secure or
+    plain) request for a public page: found by running that middleware once, on an empty response."""
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": PREFIX,
+        "SERVER_NAME": "localhost",
+        "SERVER_PORT": "443" if secure else "80",
+        "wsgi.url_scheme": "https" if secure else "http",
+        "wsgi.input": io.BytesIO(),
+    }
+    if settings.SECURE_PROXY_SSL_HEADER:
+        header, secure_value = settings.SECURE_PROXY_SSL_HEADER
+        environ[header] = secure_value if secure else "http"
+    blank = HttpResponse()
+    chain: Callable = lambda request: blank  # noqa: E731 -- the innermost step: what the page cache returns
+    for path in reversed(_config().outer):
+        chain = import_string(path)(chain)
+    response = chain(WSGIRequest(environ))
+    return [(name, value) for name, value in response.items() if name.lower() not in _BLANK_HEADERS]
 
-    class Request:
-        def is_secure(self) -> bool:
-            return secure
 
-    response = HttpResponse()
-    before = set(response.headers)
-    SecurityMiddleware(lambda request: response).process_response(Request(), response)
-    return [(name, value) for name, value in response.items() if name not in before]
-
-
-_READ_SETTINGS = frozenset({"MIDDLEWARE", "ALLOWED_HOSTS", "USE_X_FORWARDED_HOST", "SESSION_COOKIE_NAME"})
+_BLANK_HEADERS = frozenset(name.lower() for name in HttpResponse().headers)
+_READ_SETTINGS = frozenset(
+    {"MIDDLEWARE", "PAGE_CACHE_OUTER_MIDDLEWARE", "ALLOWED_HOSTS", "USE_X_FORWARDED_HOST", "SESSION_COOKIE_NAME"}
+)
 
 
 def _settings_changed(*, setting: str, **kwargs) -> None:
     # Tests that change the settings these read.
     if setting in _READ_SETTINGS or setting.startswith("SECURE_"):
         _config.cache_clear()
-        _security_headers.cache_clear()
+        _outer_headers.cache_clear()
 
 
 setting_changed.connect(_settings_changed, dispatch_uid="page_cache_wsgi_settings_changed")

@@ -65,6 +65,18 @@ class Door:
         return answer
 
 
+class FixedHeaderMiddleware:
+    """An outer middleware of the kind PAGE_CACHE_OUTER_MIDDLEWARE lists: one fixed header on every response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", "camera=()")
+        return response
+
+
 @pytest.fixture
 def door() -> Door:
     return Door()
@@ -167,3 +179,17 @@ def test_the_door_stays_shut_when_other_middleware_comes_first(page, settings):
 def test_other_pages_and_misses_go_to_django(door, published_plan, path):
     assert door.get(path)["status"] == HTTPStatus.OK
     assert door.reached == [path]
+
+
+def test_listed_outer_middleware_keeps_the_door_open_and_its_headers_on(published_plan, settings):
+    outer = f"{__name__}.FixedHeaderMiddleware"
+    settings.MIDDLEWARE = [outer, *settings.MIDDLEWARE]
+    settings.PAGE_CACHE_OUTER_MIDDLEWARE = [*settings.PAGE_CACHE_OUTER_MIDDLEWARE, outer]
+    url = f"/plans/{published_plan.slug}/"
+    through_django = Client().get(url)
+    assert through_django["Permissions-Policy"] == "camera=()"
+    door = Door()
+    fast = door.get(url)
+    assert door.reached == []
+    assert fast["headers"]["Permissions-Policy"] == "camera=()"
+    assert fast["body"] == Client().get(url).content

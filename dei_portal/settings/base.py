@@ -97,7 +97,8 @@ CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}
+        # Django's local-memory cache, which keeps the page cache's own keys unpickled.
+        else {"BACKEND": "plans.caching.connection.LocalMemoryCache", "OPTIONS": {"MAX_ENTRIES": 5000}}
     )
 }
 # The page cache (plans.caching). How old a plan's cached state (its latest version, visibility,
@@ -108,8 +109,10 @@ CACHES = {
 PAGE_CACHE_STATE_TIMEOUT = int(env_str("DJANGO_PAGE_CACHE_STATE_TIMEOUT", "300" if REDIS_URL else "3"))
 # How long a stored page is kept (a page is only served while its plan's state is unchanged).
 PAGE_CACHE_TIMEOUT = int(env_str("DJANGO_PAGE_CACHE_TIMEOUT", str(60 * 60 * 24)))
-# The bodies each process keeps in its own memory, in bytes.
+# The bodies each process keeps in its own memory, in bytes; and without Redis, how many of the
+# page cache's other keys (pages, plan states) each process keeps.
 PAGE_CACHE_LOCAL_BYTES = int(env_str("DJANGO_PAGE_CACHE_LOCAL_BYTES", str(32 * 1024 * 1024)))
+PAGE_CACHE_LOCAL_ITEMS = int(env_str("DJANGO_PAGE_CACHE_LOCAL_ITEMS", "20000"))
 # Middleware that may come before PageCacheMiddleware while visitors' hits are answered at the
 # WSGI door (dei_portal/wsgi.py): it must add the same headers to every response to a public
 # page, and nothing else. Any other before it turns the door off (pages are still cached).

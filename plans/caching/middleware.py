@@ -22,7 +22,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import cc_delim_re
 
-from .connection import page_cache, today
+from .connection import page_store, today
 from .pages import ANONYMOUS
 from .state import generation_key, state_from_cache, state_is_current, state_key
 from .store import UNSTORED_HEADERS, Entry, Pending, entry_from_cache, path_key, respond
@@ -36,7 +36,7 @@ def visitor_entry(path_info: str, query_string: str, *, may_query: bool) -> Entr
     must be read again comes from the database if `may_query`, else the answer is None."""
     slug = path_info[len(PREFIX) :].split("/", 1)[0]
     key, plan_key, gen_key = path_key(ANONYMOUS, path_info, query_string), state_key(slug), generation_key(slug)
-    found = page_cache().get_many([key, plan_key, gen_key])
+    found = page_store().get_many([key, plan_key, gen_key])
     entry = entry_from_cache(found.get(key))
     if entry is None:
         return None

@@ -33,7 +33,7 @@ from django.db import transaction
 from django.db.models import Expression, OuterRef, Subquery
 
 from ..models import Plan, PlanVersion, Visibility
-from .connection import page_cache
+from .connection import page_store
 
 DOCUMENT = "document"  # pages built from published versions only
 DATA = "data"  # pages that also show live data (dashboards, reports), as of a date
@@ -94,7 +94,7 @@ class PlanState:
 def plan_state(slug: str) -> PlanState | None:
     """The plan's current state, None if no plan has this slug. From the cache when current."""
     key, gen_key = state_key(slug), generation_key(slug)
-    found = page_cache().get_many([key, gen_key])
+    found = page_store().get_many([key, gen_key])
     return state_from_cache(slug, found.get(key), found.get(gen_key))
 
 
@@ -109,7 +109,7 @@ def state_from_cache(slug: str, stored, generation) -> PlanState | None:
     if state_is_current(stored, generation):
         return stored[2]
     state = _load(slug)
-    page_cache().set(state_key(slug), (_FORMAT, generation, state), timeout=settings.PAGE_CACHE_STATE_TIMEOUT)
+    page_store().set(state_key(slug), (_FORMAT, generation, state), timeout=settings.PAGE_CACHE_STATE_TIMEOUT)
     return state
 
 
@@ -165,8 +165,8 @@ def _bump(slugs: Iterable[str]) -> None:
     for slug in slugs:
         key = generation_key(slug)
         try:
-            page_cache().incr(key)
+            page_store().incr(key)
         except ValueError:
             # Missing (never bumped, or evicted): start from the clock, so that no value an
             # evicted counter once had can come back and make an old state look current.
-            page_cache().set(key, time.time_ns(), timeout=None)
+            page_store().set(key, time.time_ns(), timeout=None)

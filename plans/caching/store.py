@@ -25,7 +25,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.http import http_date, parse_http_date_safe
 
-from .connection import is_shared, page_cache
+from .connection import is_shared, page_store
 
 # Headers an entry never stores: they are set for each response (or by the servers around it).
 UNSTORED_HEADERS = frozenset(
@@ -72,7 +72,7 @@ def path_key(audience: str, path_info: str, query_string: str) -> str:
 
 
 def entry_get(key: str) -> Entry | None:
-    return entry_from_cache(page_cache().get(key))
+    return entry_from_cache(page_store().get(key))
 
 
 def entry_from_cache(value) -> Entry | None:
@@ -121,7 +121,7 @@ _bodies = _Bodies()
 def body_get(key: str) -> bytes | None:
     body = _bodies.get(key)
     if body is None and is_shared():
-        body = page_cache().get(f"pc:body:{key}")
+        body = page_store().get(f"pc:body:{key}")
         if isinstance(body, bytes):
             _bodies.put(key, body)
         else:
@@ -132,7 +132,7 @@ def body_get(key: str) -> bytes | None:
 def _body_put(key: str, body: bytes) -> None:
     _bodies.put(key, body)
     if is_shared():
-        page_cache().set(f"pc:body:{key}", body, timeout=settings.PAGE_CACHE_TIMEOUT)
+        page_store().set(f"pc:body:{key}", body, timeout=settings.PAGE_CACHE_TIMEOUT)
 
 
 def clear_local() -> None:
@@ -160,7 +160,7 @@ class Pending:
         _body_put(self.entry.body, self.body)
         if self.gzip_body is not None and self.entry.gzip:
             _body_put(self.entry.gzip, self.gzip_body)
-        page_cache().set(self.key, self.entry, timeout=settings.PAGE_CACHE_TIMEOUT)
+        page_store().set(self.key, self.entry, timeout=settings.PAGE_CACHE_TIMEOUT)
 
 
 def build_entry(

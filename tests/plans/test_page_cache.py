@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils.http import http_date
 
 from plans.caching import plan_cache_bump, plan_state
+from plans.caching.connection import Memory, page_store
 from plans.caching.pages import ANONYMOUS, _pending
 from plans.caching.state import generation_key
 from plans.caching.store import entry_get, entry_key
@@ -261,15 +262,15 @@ def test_publishing_moves_the_latest_page_at_once(client, two_versions):
 
 def test_the_generation_moves_at_once_and_again_on_commit(two_versions, django_capture_on_commit_callbacks):
     key = generation_key(two_versions.slug)
-    before = cache.get(key)
+    before = page_store().get(key)
     with django_capture_on_commit_callbacks() as callbacks:
         plan_cache_bump(plan=two_versions)
-        during = cache.get(key)
+        during = page_store().get(key)
     assert during != before
     assert callbacks, "nothing was left to run on commit"
     for callback in callbacks:
         callback()
-    assert cache.get(key) not in (before, during)
+    assert page_store().get(key) not in (before, during)
 
 
 def test_a_visibility_change_hides_the_plan_from_visitors_at_once(client, two_versions, make_user):
@@ -500,6 +501,33 @@ def test_a_page_with_a_csrf_token_outside_the_personal_regions_is_never_stored()
         len(b"<html><ul>"),
         len(b"</ul><main>"),
     )
+
+
+def test_the_per_process_memory_expires_drops_the_oldest_and_counts(settings, monkeypatch):
+    settings.PAGE_CACHE_LOCAL_ITEMS = 2
+    memory = Memory()
+    memory.set("a", 1, timeout=10)
+    memory.set("b", (1, 2))
+    assert memory.get_many(["a", "b", "c"]) == {"a": 1, "b": (1, 2)}
+    assert memory.incr("a") == 2
+    with pytest.raises(ValueError, match="not found"):
+        memory.incr("c")
+    memory.get("a")  # used last: "b" is the oldest now
+    memory.set("c", 3)
+    assert memory.get("b") is None
+    later = time.time() + 11
+    monkeypatch.setattr("plans.caching.connection.time.time", lambda: later)
+    assert memory.get("a") is None
+    assert memory.get("c") == 3
+
+
+def test_clearing_the_cache_forgets_the_pages(client, two_versions):
+    url = f"/plans/{two_versions.slug}/"
+    client.get(url)
+    cache.clear()
+    with templates_rendered() as names:
+        client.get(url)
+    assert "plans/version_detail.html" in names
 
 
 # --- Warm after publish ------------------------------------------------------

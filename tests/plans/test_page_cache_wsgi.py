@@ -9,6 +9,8 @@ from http import HTTPStatus
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client
 
 from plans.caching import plan_cache_bump
@@ -56,12 +58,20 @@ class Door:
             answer["status"] = int(status.split()[0])
             answer["headers"] = dict(response_headers)
 
-        chunks = self.application(environ, start_response)
+        # As Django's test client does: a request must not close the test's database connection
+        # (it holds the test's transaction).
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
         try:
-            answer["body"] = b"".join(chunks)
+            chunks = self.application(environ, start_response)
+            try:
+                answer["body"] = b"".join(chunks)
+            finally:
+                if hasattr(chunks, "close"):
+                    chunks.close()
         finally:
-            if hasattr(chunks, "close"):
-                chunks.close()
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
         return answer
 
 

@@ -176,8 +176,13 @@ def main() -> None:
         url = stack.enter_context(database())
         env = production_env(database_url=url, folder=folder)
         print(f"database: {url.split(':', 1)[0]}")
+        # Collecting the static files needs no database: it runs while the database is migrated.
+        collecting = subprocess.Popen(
+            [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"], cwd=ROOT, env=env
+        )
         manage(env, "migrate", "--no-input", "-v", "0")
-        manage(env, "collectstatic", "--no-input", "-v", "0")
+        if collecting.wait() != 0:
+            raise RuntimeError("collectstatic failed")
         plans = []
         if SEED.exists():
             manage(env, "import_plan", str(SEED), "--slug", "seed", "--title", "U.S. CMS DEI plan (opening sections)")

@@ -134,7 +134,7 @@ def test_two_app_servers_share_new_versions_and_sessions(static_root, make_plan,
                 status, page = reader.get(port, "/plans/members-plan/")
                 assert status == HTTPStatus.OK
                 assert "Members plan" in page
-                assert "reader@example.org" in page
+                assert "Sign out" in page
             assert visitor.get(two, "/plans/members-plan/")[0] == HTTPStatus.NOT_FOUND
 
             # A visibility change (in the admin: any process with the production cache settings)

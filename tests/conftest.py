@@ -8,11 +8,21 @@ from collections.abc import Callable
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 
+from plans.caching.connection import forget as page_cache_forget
 from plans.models import ActionStatus, Node, NodeKind, Plan, PlanRole, Reference, Visibility
 from plans.services import plan_publish
 
 _counter = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: ids repeat between tests, and a page one test
+    cached must not be served in another."""
+    cache.clear()
+    page_cache_forget()
 
 
 @pytest.fixture

@@ -44,6 +44,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Answers a visitor's request for a cached public page before everything below it; keep it
+    # right after SecurityMiddleware (see PAGE_CACHE_OUTER_MIDDLEWARE).
+    "plans.caching.middleware.PageCacheMiddleware",
     "dei_portal.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -109,13 +112,36 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(env_str("DJANGO_MAX_REQUEST_BYTES", str(5 * 10
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
+# The cache holds rendered pages (plans.caching). Without REDIS_URL it is each process's own
+# memory; with it, one Redis that every process and every app server shares.
+REDIS_URL = env_str("REDIS_URL")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("REDIS_URL")}
-        if env_str("REDIS_URL")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        # Django's local-memory cache, which keeps the page cache's own keys unpickled.
+        else {"BACKEND": "plans.caching.connection.LocalMemoryCache", "OPTIONS": {"MAX_ENTRIES": 5000}}
     )
 }
+# The page cache (plans.caching). How old a plan's cached state (its latest version, visibility,
+# data marks) may get before a process reads it again from the database: with a per-process
+# cache, the longest another process can show an old "latest version" after a publication
+# (the process that published sees it at once); with Redis every process sees a change on its
+# next request, and this only bounds what a write made outside the services could leave behind.
+PAGE_CACHE_STATE_TIMEOUT = int(env_str("DJANGO_PAGE_CACHE_STATE_TIMEOUT", "300" if REDIS_URL else "3"))
+# How long a stored page is kept (a page is only served while its plan's state is unchanged).
+PAGE_CACHE_TIMEOUT = int(env_str("DJANGO_PAGE_CACHE_TIMEOUT", str(60 * 60 * 24)))
+# The bodies each process keeps in its own memory, in bytes; and without Redis, how many of the
+# page cache's other keys (pages, plan states) each process keeps.
+PAGE_CACHE_LOCAL_BYTES = int(env_str("DJANGO_PAGE_CACHE_LOCAL_BYTES", str(32 * 1024 * 1024)))
+PAGE_CACHE_LOCAL_ITEMS = int(env_str("DJANGO_PAGE_CACHE_LOCAL_ITEMS", "20000"))
+# Middleware that may come before PageCacheMiddleware while visitors' hits are answered at the
+# WSGI door (dei_portal/wsgi.py): it must add the same headers to every response to a public
+# page, and nothing else. Any other before it turns the door off (pages are still cached).
+PAGE_CACHE_OUTER_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

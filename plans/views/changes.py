@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,16 +15,17 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.safestring import SafeString, mark_safe
-from django.views.decorators.http import condition, require_safe
+from django.views.decorators.http import require_safe
 
 from ..access import get_published_plan, get_readable_plan, workspace_view
+from ..caching import cached_page
 from ..diff import diff_snapshots
 from ..diff.rendered import rendered_snapshot_diff
 from ..models import Plan, PlanVersion
 from ..selectors import latest_version, plan_versions
 from ..snapshot import plan_snapshot
 from ..version_numbers import VersionNumber, parse_version_number
-from .public import canonical_version_urls, mark_cacheable_by
+from .public import canonical_version_urls, set_last_modified
 
 # Bump when the diff's HTML changes, so that cached comparisons are rendered again.
 DIFF_HTML_VERSION = 2
@@ -40,43 +40,19 @@ class _Comparison:
 
 
 def _resolve(request: HttpRequest, slug: str, from_number: VersionNumber, to_number: VersionNumber) -> _Comparison:
-    """The plan and both versions, once per request (the ETag check and the view share it).
+    """The plan and both versions.
 
     Two queries whatever the plan's size or number of versions: the plan, and its versions
     without their snapshots. 404 for a plan the requester may not read or a missing version.
     """
-    memo = request.__dict__.setdefault("_plan_comparisons", {})
-    key = (slug, from_number, to_number)
-    if key not in memo:
-        plan = get_readable_plan(request, slug)
-        versions = plan_versions(plan)
-        by_number = {(v.major, v.minor): v for v in versions}
-        old = by_number.get((from_number.major, from_number.minor))
-        new = by_number.get((to_number.major, to_number.minor))
-        if old is None or new is None:
-            raise Http404("No such version.")
-        for version in versions:
-            version.plan = plan  # already loaded; spares a query per version
-        memo[key] = _Comparison(plan=plan, versions=versions, old=old, new=new)
-    return memo[key]
-
-
-def _compare_etag(request: HttpRequest, slug: str, from_number: VersionNumber, to_number: VersionNumber) -> str | None:
-    try:
-        found = _resolve(request, slug, from_number, to_number)
-    except Http404:
-        return None
-    # The page shows who is signed in, so signed-in and anonymous copies differ.
-    audience = f"u{request.user.pk}" if request.user.is_authenticated else "anon"
-    return f'"cmp-{found.old.content_hash[:12]}-{found.new.content_hash[:12]}-{found.old.pk}-{found.new.pk}-{audience}"'
-
-
-def _compare_last_modified(request: HttpRequest, slug: str, from_number: VersionNumber, to_number: VersionNumber):
-    try:
-        found = _resolve(request, slug, from_number, to_number)
-    except Http404:
-        return None
-    return max(found.old.published_at, found.new.published_at)
+    plan = get_readable_plan(request, slug)
+    versions = plan_versions(plan)
+    by_number = {(v.major, v.minor): v for v in versions}
+    old = by_number.get((from_number.major, from_number.minor))
+    new = by_number.get((to_number.major, to_number.minor))
+    if old is None or new is None:
+        raise Http404("No such version.")
+    return _Comparison(plan=plan, versions=versions, old=old, new=new)
 
 
 def render_snapshot_diff(
@@ -126,9 +102,10 @@ def _render_version_diff(plan: Plan, old: PlanVersion, new: PlanVersion) -> Safe
     return mark_safe(html)  # noqa: S308 -- rendered by render_snapshot_diff above, autoescaped
 
 
+# Both versions are immutable, so the comparison never changes either.
 @require_safe
 @canonical_version_urls
-@condition(etag_func=_compare_etag, last_modified_func=_compare_last_modified)
+@cached_page(immutable=True)
 def compare(request: HttpRequest, slug: str, from_number: VersionNumber, to_number: VersionNumber) -> HttpResponse:
     """What changed between two published versions of a plan (public, for readers of the plan)."""
     found = _resolve(request, slug, from_number, to_number)
@@ -146,10 +123,7 @@ def compare(request: HttpRequest, slug: str, from_number: VersionNumber, to_numb
             "diff_html": _render_version_diff(plan, old, new),
         },
     )
-    # Both versions are immutable, so the comparison never changes either.
-    patch_cache_control(response, max_age=settings.PUBLISHED_VERSION_MAX_AGE)
-    mark_cacheable_by(response, request, plan)
-    return response
+    return set_last_modified(response, old, new)
 
 
 @require_safe

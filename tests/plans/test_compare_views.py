@@ -159,11 +159,12 @@ def test_compare_is_cacheable_and_answers_304(client, two_versions):
 
 
 def test_compare_diff_is_rendered_once_and_cached(client, two_versions, django_assert_num_queries):
-    # Cache miss: the plan, its versions (no snapshots), then both snapshots in one query.
-    with django_assert_num_queries(3):
+    # Cache miss: the plan's page cache state, the plan, its versions (no snapshots), then
+    # both snapshots in one query.
+    with django_assert_num_queries(4):
         first = client.get(compare_url(two_versions))
-    # Cache hit: the snapshots are not even loaded.
-    with django_assert_num_queries(2):
+    # The page is cached whole: nothing is loaded at all.
+    with django_assert_num_queries(0):
         second = client.get(compare_url(two_versions))
     assert first.content == second.content
 
@@ -180,7 +181,7 @@ def test_compare_query_count_does_not_grow_with_the_plan(
     for minor in range(2, 6):
         add_node(published_plan, f"Section {minor}")
         plan_publish(plan=published_plan, notes=f"Version 1.{minor}.")
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):  # the page cache's plan state, then as above
         response = client.get(compare_url(published_plan, "1.0", "1.5"))
     assert response.status_code == HTTPStatus.OK
 

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from plans.caching import plan_cache_bump
 from plans.models import Node, NodeKind, Plan
 from plans.services import plan_lock
 
@@ -258,9 +259,11 @@ def measurements_import_csv(*, plan: Plan, user, text: str) -> list[Measurement]
             raise MeasurementImportError(preview)
         author = acting_user(user)
         measurements = [Measurement(node=row.indicator, recorded_by=author, **row.data) for row in preview.rows]
-        return bulk_create_with_history(
+        created = bulk_create_with_history(
             measurements, Measurement, default_user=author, default_change_reason="Imported from a CSV file."
         )
+        plan_cache_bump(plan=plan)
+        return created
 
 
 def measurements_csv_template(*, plan: Plan) -> str:

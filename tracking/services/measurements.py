@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from plans.caching import plan_cache_bump
 from plans.models import Node, NodeKind
 from plans.services import plan_lock
 
@@ -134,6 +135,7 @@ def measurement_record(
         measurement = Measurement(node=indicator, recorded_by=acting_user(user), **values)
         measurement._history_user = measurement.recorded_by
         measurement.save()
+        plan_cache_bump(plan_id=indicator.plan_id)
     return measurement
 
 
@@ -141,7 +143,9 @@ def measurement_delete(*, measurement: Measurement, user) -> None:
     """Delete a measurement recorded by mistake. It stays in its history, with who deleted it."""
     with transaction.atomic():
         measurement._history_user = acting_user(user)
+        plan_id = measurement.node.plan_id
         measurement.delete()
+        plan_cache_bump(plan_id=plan_id)
 
 
 def parse_breakdown(text: str) -> dict[str, str]:

@@ -7,6 +7,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from plans.caching import plan_cache_bump
 from plans.models import ActionStatus, Node, NodeKind
 from plans.services import StaleForm, action_status_set
 
@@ -63,6 +64,7 @@ def progress_post(
         update._history_user = update.author
         update.save()
         progress_status_sync(node=node, user=update.author)
+        plan_cache_bump(plan_id=node.plan_id)
     return update
 
 
@@ -97,3 +99,4 @@ def progress_delete(*, update: ProgressUpdate, user) -> None:
         update._history_user = acting_user(user)
         update.delete()
         progress_status_sync(node=node, user=user)
+        plan_cache_bump(plan_id=node.plan_id)

@@ -10,16 +10,16 @@ import logging
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from plans.access import get_readable_plan
+from plans.caching import audience_of, set_cache_control
 from plans.pdf import DocumentError, compile_pdf
 from plans.pdf.http import pdf_response, unavailable
 
 from ..pdf import report_source
 from ..selectors import annual_report
-from .public import _private_if_needed, as_of_param
+from .public import as_of_param
 
 logger = logging.getLogger(__name__)
 
@@ -56,5 +56,5 @@ def report_pdf(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         logger.exception("Could not make the %s report of %s.", year, plan)
         return unavailable()
     # The data move on: caches must ask again each time (cheap: a 304 compiles nothing).
-    patch_cache_control(response, max_age=0, must_revalidate=True)
-    return _private_if_needed(response, plan, request)
+    set_cache_control(response, audience=audience_of(request, plan), immutable=False)
+    return response

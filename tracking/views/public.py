@@ -3,6 +3,10 @@
 Sections come from the version in force on the day shown (the latest published version,
 for today); progress and measurements are live data shown as of that day. Measurements
 reach these views only through the suppression selector, so small groups never show.
+
+Every page here is served from the page cache (plans.caching) once built, per day and per
+state of the plan's data: the tracking services bump the plan's cache generation with each
+write, and `tracking.selectors.marks` tells the cache what the data looked like.
 """
 
 from __future__ import annotations
@@ -13,11 +17,11 @@ from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from plans.access import get_readable_plan
-from plans.models import Plan, PlanVersion, Visibility
+from plans.caching import DATA, cached_page
+from plans.models import Plan, PlanVersion
 
 from ..charts import indicator_chart
 from ..selectors import (
@@ -65,16 +69,15 @@ def as_of_param(request: HttpRequest) -> dt.date | None:
         return None
 
 
-def _private_if_needed(response: HttpResponse, plan: Plan, request: HttpRequest) -> HttpResponse:
-    if plan.visibility != Visibility.PUBLIC or request.user.is_authenticated:
-        patch_cache_control(response, private=True)
-    return response
+# The query parameters the dashboards read (any other makes a page that is not stored).
+ACTION_QUERY = ("as_of", "area", "status", "owner", "sort")
+INDICATOR_QUERY = ("as_of",)
 
 
-def _csv_response(plan: Plan, request: HttpRequest, filename: str) -> tuple[HttpResponse, csv.writer]:
+def _csv_response(filename: str) -> tuple[HttpResponse, csv.writer]:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return _private_if_needed(response, plan, request), csv.writer(response)
+    return response, csv.writer(response)
 
 
 def _date(value: dt.date | None) -> str:
@@ -116,6 +119,7 @@ def _sort_columns(filters: ActionFilters, keep: dict[str, str]) -> list[dict[str
 
 
 @require_safe
+@cached_page(kind=DATA, query=ACTION_QUERY)
 def actions(request: HttpRequest, slug: str) -> HttpResponse:
     as_of = _as_of(request)
     plan, shown = _published(request, slug, as_of)
@@ -144,7 +148,7 @@ def actions(request: HttpRequest, slug: str) -> HttpResponse:
         "csv_query": urlencode({**filters.query(), **keep}),
         "keep": keep,
     }
-    return _private_if_needed(render(request, "tracking/actions.html", context), plan, request)
+    return render(request, "tracking/actions.html", context)
 
 
 ACTION_CSV_HEADER = [
@@ -167,6 +171,7 @@ ACTION_CSV_HEADER = [
 
 
 @require_safe
+@cached_page(kind=DATA, query=ACTION_QUERY)
 def actions_csv(request: HttpRequest, slug: str) -> HttpResponse:
     """The actions table as CSV, with the same filters and sort as the page."""
     as_of = _as_of(request)
@@ -176,7 +181,7 @@ def actions_csv(request: HttpRequest, slug: str) -> HttpResponse:
         action_rows(plan=plan, version=version, as_of=as_of, in_force=shown.in_force),
         ActionFilters.from_query(request.GET),
     )
-    response, writer = _csv_response(plan, request, f"{plan.slug}-actions-{as_of.isoformat()}.csv")
+    response, writer = _csv_response(f"{plan.slug}-actions-{as_of.isoformat()}.csv")
     writer.writerow(ACTION_CSV_HEADER)
     for row in rows:
         writer.writerow(
@@ -209,6 +214,7 @@ def _indicators_with_charts(plan: Plan, version: PlanVersion, as_of: dt.date):
 
 
 @require_safe
+@cached_page(kind=DATA, query=INDICATOR_QUERY)
 def indicators(request: HttpRequest, slug: str) -> HttpResponse:
     as_of = _as_of(request)
     plan, shown = _published(request, slug, as_of)
@@ -222,7 +228,7 @@ def indicators(request: HttpRequest, slug: str) -> HttpResponse:
         "indicators": _indicators_with_charts(plan, version, as_of),
         "threshold": plan.small_count_threshold,
     }
-    return _private_if_needed(render(request, "tracking/indicators.html", context), plan, request)
+    return render(request, "tracking/indicators.html", context)
 
 
 INDICATOR_CSV_HEADER = [
@@ -244,12 +250,13 @@ INDICATOR_CSV_HEADER = [
 
 
 @require_safe
+@cached_page(kind=DATA, query=INDICATOR_QUERY)
 def indicators_csv(request: HttpRequest, slug: str) -> HttpResponse:
     """Every public measurement as CSV; a small group's value reads "fewer than N", its counts empty."""
     as_of = _as_of(request)
     plan, shown = _published(request, slug, as_of)
     version = shown.version
-    response, writer = _csv_response(plan, request, f"{plan.slug}-measurements-{as_of.isoformat()}.csv")
+    response, writer = _csv_response(f"{plan.slug}-measurements-{as_of.isoformat()}.csv")
     writer.writerow(INDICATOR_CSV_HEADER)
     for row in indicator_rows(plan=plan, version=version, as_of=as_of):
         for m in row.measurements:
@@ -283,6 +290,7 @@ def _plan_header(plan: Plan, version: PlanVersion, as_of: dt.date) -> dict:
 
 
 @require_safe
+@cached_page(kind=DATA, query=ACTION_QUERY)
 def actions_json(request: HttpRequest, slug: str) -> HttpResponse:
     """The actions table as JSON, with the same filters and sort as the page."""
     as_of = _as_of(request)
@@ -313,10 +321,11 @@ def actions_json(request: HttpRequest, slug: str) -> HttpResponse:
             for row in rows
         ]
     }
-    return _private_if_needed(JsonResponse(data, json_dumps_params={"ensure_ascii": False}), plan, request)
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
 @require_safe
+@cached_page(kind=DATA, query=INDICATOR_QUERY)
 def indicators_json(request: HttpRequest, slug: str) -> HttpResponse:
     """Every indicator with its public measurements. A hidden one has "value": null and says why."""
     as_of = _as_of(request)
@@ -353,21 +362,20 @@ def indicators_json(request: HttpRequest, slug: str) -> HttpResponse:
             for row in indicator_rows(plan=plan, version=version, as_of=as_of)
         ],
     }
-    return _private_if_needed(JsonResponse(data, json_dumps_params={"ensure_ascii": False}), plan, request)
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
 @require_safe
+@cached_page(kind=DATA)
 def report_list(request: HttpRequest, slug: str) -> HttpResponse:
     plan, shown = _published(request, slug, today())
-    version = shown.version
-    return _private_if_needed(
-        render(request, "tracking/report_list.html", {"plan": plan, "version": version, "years": report_years(plan)}),
-        plan,
-        request,
+    return render(
+        request, "tracking/report_list.html", {"plan": plan, "version": shown.version, "years": report_years(plan)}
     )
 
 
 @require_safe
+@cached_page(kind=DATA, query=INDICATOR_QUERY)
 def report(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     """The year in review: data as of 31 December (or today, for the current year).
 
@@ -397,4 +405,4 @@ def report(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         "versions": report.versions,
         "threshold": report.threshold,
     }
-    return _private_if_needed(render(request, "tracking/report.html", context), plan, request)
+    return render(request, "tracking/report.html", context)

@@ -12,6 +12,7 @@ from functools import wraps
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
@@ -19,7 +20,7 @@ from ..access import get_readable_plan
 from ..caching import DATA, cached_page
 from ..document import version_document_html
 from ..hooks import fill_section_extras
-from ..models import Plan, PlanVersion
+from ..models import Plan, PlanVersion, Visibility
 from ..permissions import can_edit
 from ..selectors import plan_versions, readable_plans_with_latest, roles_of, version_by_number
 from ..snapshot import version_export, version_markdown
@@ -30,6 +31,17 @@ def set_last_modified(response: HttpResponse, *versions: PlanVersion) -> HttpRes
     """Last-Modified: when the latest of these versions was published (the page cache keeps it)."""
     response["Last-Modified"] = http_date(max(v.published_at for v in versions).timestamp())
     return response
+
+
+def mark_cacheable_by(response: HttpResponse, request: HttpRequest, plan: Plan) -> None:
+    """Shared caches may keep a public plan's answer to an anonymous reader; any other stays private.
+
+    For the views the page cache does not store (the PDF, permanent-link redirects).
+    """
+    if plan.visibility == Visibility.PUBLIC and not request.user.is_authenticated:
+        patch_cache_control(response, public=True)
+    else:
+        patch_cache_control(response, private=True)
 
 
 def canonical_version_urls(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -13,14 +13,13 @@ from playwright.sync_api import expect
 
 from notifications.models import CommitteePreference, Subscription
 from plans.models import Role
-from tests.browser.conftest import browser, check_accessibility, page, sign_in  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_visitor_follows_a_plan_from_its_page_and_confirms_by_the_emailed_link(
-    page,  # noqa: F811
-    check_accessibility,  # noqa: F811
+    page,
+    check_accessibility,
     published_plan,
     live_server,
     settings,
@@ -53,9 +52,9 @@ def test_a_visitor_follows_a_plan_from_its_page_and_confirms_by_the_emailed_link
 
 
 def test_a_committee_member_chooses_their_notices_and_sees_their_subscriptions(
-    page,  # noqa: F811
-    check_accessibility,  # noqa: F811
-    sign_in,  # noqa: F811
+    page,
+    check_accessibility,
+    sign_in,
     published_plan,
     make_user,
 ):

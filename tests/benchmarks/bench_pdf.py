@@ -19,9 +19,10 @@ import pypdf
 from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
+from generated import generated_plan
 from harness import benchmark_database  # sets Django up; import first
 
-from plans.models import ActionStatus, Direction, Node, NodeKind, Plan, Reference, VersionDocument
+from plans.models import Direction, Node, NodeKind, Plan, Reference, VersionDocument
 from plans.pdf import compile_pdf, version_source
 from plans.pdf.documents import version_pdf_build
 from plans.services import plan_publish
@@ -37,19 +38,8 @@ BODY = (
 )
 
 
-def build_plan(slug: str) -> Plan:
-    """4 areas, 16 goals, 40 indicators with a year of monthly values, and actions up to 500 sections."""
-    plan = Plan.objects.create(slug=slug, title="Benchmark plan")
-    Reference.objects.create(plan=plan, label="1", text="The code of conduct.", url="https://example.org/coc")
-    areas = [
-        Node.objects.create(plan=plan, position=i, kind=NodeKind.AREA, title=f"Area {i}", body=BODY) for i in range(4)
-    ]
-    goals = [
-        Node.objects.create(
-            plan=plan, parent=areas[i % 4], position=i, kind=NodeKind.GOAL, title=f"Goal {i}", body=BODY
-        )
-        for i in range(16)
-    ]
+def _indicators(plan: Plan, _areas: list, goals: list) -> int:
+    """40 indicators with a year of monthly values, under the goals."""
     indicators = Node.objects.bulk_create(
         Node(
             plan=plan,
@@ -72,19 +62,15 @@ def build_plan(slug: str) -> Plan:
         for indicator in indicators
         for month in range(1, 13)
     )
-    Node.objects.bulk_create(
-        Node(
-            plan=plan,
-            parent=goals[i % 16],
-            position=i,
-            kind=NodeKind.ACTION,
-            title=f"Action {i}",
-            body=BODY,
-            status=ActionStatus.PLANNED,
-            owner="A subcommittee",
-        )
-        for i in range(SECTIONS - len(areas) - len(goals) - len(indicators))
+    return len(indicators)
+
+
+def build_plan(slug: str) -> Plan:
+    """4 areas, 16 goals, 40 indicators with a year of monthly values, and actions up to 500 sections."""
+    plan = generated_plan(
+        slug, sections=SECTIONS, body=BODY, area_body=BODY, goal_body=BODY, before_actions=_indicators
     )
+    Reference.objects.create(plan=plan, label="1", text="The code of conduct.", url="https://example.org/coc")
     return plan
 
 

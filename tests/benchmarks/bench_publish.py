@@ -15,38 +15,18 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from generated import generated_plan
 from harness import benchmark_database, median_time  # sets Django up; import first
 
-from plans.models import Node, NodeKind, Plan
+from plans.models import Node, Plan
 from plans.services import plan_publish
 
 NODES = 500
 
 
 def build_plan(slug: str) -> Plan:
-    plan = Plan.objects.create(slug=slug, title="Benchmark plan")
     body = "A paragraph of plan text citing [1], with *emphasis* and a list:\n\n- one\n- two\n" * 3
-    areas = [
-        Node.objects.create(plan=plan, position=i, kind=NodeKind.AREA, title=f"Area {i}", body=body) for i in range(4)
-    ]
-    goals = [
-        Node.objects.create(plan=plan, parent=areas[i % 4], position=i, kind=NodeKind.GOAL, title=f"Goal {i}")
-        for i in range(16)
-    ]
-    Node.objects.bulk_create(
-        Node(
-            plan=plan,
-            parent=goals[i % 16],
-            position=i,
-            kind=NodeKind.ACTION,
-            title=f"Action {i}",
-            body=body,
-            status="planned",
-            owner="A subcommittee",
-        )
-        for i in range(NODES - len(areas) - len(goals))
-    )
-    return plan
+    return generated_plan(slug, sections=NODES, body=body, area_body=body)
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ import time
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from generated import generated_plan
 from harness import benchmark_database, median_time  # sets Django up; import first
 
 from plans.models import Node, NodeKind, Plan
@@ -53,29 +54,13 @@ def paragraph(rng: random.Random, words: int = 60) -> str:
 
 def build_plan(slug: str) -> Plan:
     rng = random.Random(2026)
-    plan = Plan.objects.create(slug=slug, title="Benchmark plan")
-    areas = [
-        Node.objects.create(plan=plan, position=i, kind=NodeKind.AREA, title=f"Area {i}", body=paragraph(rng))
-        for i in range(4)
-    ]
-    goals = [
-        Node.objects.create(plan=plan, parent=areas[i % 4], position=i, kind=NodeKind.GOAL, title=f"Goal {i}")
-        for i in range(16)
-    ]
-    Node.objects.bulk_create(
-        Node(
-            plan=plan,
-            parent=goals[i % 16],
-            position=i,
-            kind=NodeKind.ACTION,
-            title=f"Action {i} on {rng.choice(COMMON)} {rng.choice(RARE)}",
-            body=f"{paragraph(rng)}\n\n{paragraph(rng)}",
-            status="planned",
-            owner="A subcommittee",
-        )
-        for i in range(SECTIONS - len(areas) - len(goals))
+    return generated_plan(
+        slug,
+        sections=SECTIONS,
+        area_body=lambda _i: paragraph(rng),
+        action_title=lambda i: f"Action {i} on {rng.choice(COMMON)} {rng.choice(RARE)}",
+        body=lambda _i: f"{paragraph(rng)}\n\n{paragraph(rng)}",
     )
-    return plan
 
 
 def main() -> None:

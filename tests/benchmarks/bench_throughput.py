@@ -40,6 +40,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.benchmarks.generated import generated_plan  # noqa: E402
 from tests.servers import gunicorn, manage, production_env  # noqa: E402
 
 SEED = ROOT.parent / "shared" / "seed" / "us-cms-dei-plan-overview.txt"
@@ -82,29 +83,10 @@ def build_large_plan() -> None:
     import django
 
     django.setup()
-    from plans.models import Node, NodeKind, Plan
     from plans.services import plan_publish
 
-    plan = Plan.objects.create(slug="large", title=f"A plan of {SECTIONS} sections")
     body = "A paragraph of plan text citing nothing, with *emphasis* and a list:\n\n- one\n- two\n"
-    areas = [Node.objects.create(plan=plan, position=i, kind=NodeKind.AREA, title=f"Area {i}") for i in range(4)]
-    goals = [
-        Node.objects.create(plan=plan, parent=areas[i % 4], position=i, kind=NodeKind.GOAL, title=f"Goal {i}")
-        for i in range(16)
-    ]
-    Node.objects.bulk_create(
-        Node(
-            plan=plan,
-            parent=goals[i % 16],
-            position=i,
-            kind=NodeKind.ACTION,
-            title=f"Action {i}",
-            body=body,
-            status="planned",
-            owner="A subcommittee",
-        )
-        for i in range(SECTIONS - len(areas) - len(goals))
-    )
+    plan = generated_plan("large", sections=SECTIONS, title=f"A plan of {SECTIONS} sections", body=body)
     plan_publish(plan=plan, notes="Generated for the benchmark.")
 
 

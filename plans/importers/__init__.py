@@ -18,6 +18,7 @@ from .json_export import parse_json
 from .markdown_doc import parse_markdown
 from .plain_text import mend_hyphenation, parse_text
 from .service import (
+    append_check,
     kind_choices,
     kinds_apply,
     numbered_sections,
@@ -33,6 +34,7 @@ __all__ = [
     "ParsedReference",
     "ParsedSection",
     "PlanImportError",
+    "append_check",
     "check_size",
     "decode_source",
     "kind_choices",

@@ -296,6 +296,18 @@ def references_to_add(plan: Plan, parsed: ParsedPlan) -> tuple[list[ParsedRefere
     return new, kept
 
 
+def append_check(parsed: ParsedPlan) -> None:
+    """Refuse (PlanImportError) a file whose text before the first heading would have no place when
+    its sections are appended to a draft: a new plan keeps that text as its description, a draft
+    has nowhere to put it. The document's title alone is not text readers would miss."""
+    if parsed.description.strip():
+        start = " ".join(parsed.description.split())[:80]
+        raise PlanImportError(
+            f"The text before the first heading (“{start}…”) would have no place in the draft: "
+            "put it under a heading of its own, or leave it out, then preview again."
+        )
+
+
 def plan_import_into(*, plan: Plan, source: str | bytes, user, kinds: dict[str, str] | None = None) -> int:
     """Append the sections of a plan file at the end of `plan`'s draft (top level), with the
     references the plan lacks; returns how many sections were created.
@@ -306,6 +318,7 @@ def plan_import_into(*, plan: Plan, source: str | bytes, user, kinds: dict[str, 
     try:
         parsed = plan_parse(source)
         kinds_apply(parsed, kinds or {})
+        append_check(parsed)
         with transaction.atomic():
             plan_lock(plan.pk)
             new_references, _kept = references_to_add(plan, parsed)

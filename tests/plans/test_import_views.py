@@ -397,3 +397,34 @@ def test_a_taken_address_is_refused_before_the_preview(admin_client, plan):
     page = preview(admin_client, NEW_URL, text=PASTED, slug=plan.slug, visibility=Visibility.PUBLIC)
     assert "A plan with this address exists already" in page.text
     assert Plan.objects.count() == 1
+
+
+def test_a_source_sent_back_with_browser_line_breaks_is_the_previewed_one(editor_client, plan):
+    page = preview(editor_client, import_url(plan), text=PASTED)
+    form = page.context["confirm"]
+    source = form["source"].value().replace("\n", "\r\n")  # as browsers submit any form field
+    response = editor_client.post(
+        import_url(plan), {"step": "confirm", "source": source, "token": form["token"].value()}
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert Node.objects.get(plan=plan, title="Who is included").body == "Students, staff and visitors."
+
+
+def test_preview_and_confirm_queries_do_not_grow_with_the_sections(editor_client, plan):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def counts(sections: int) -> tuple[int, int]:
+        text = "".join(f"{n} Section {n}\nText {n} [1].\n\n{n}.1 Part {n}\nMore.\n\n" for n in range(1, sections + 1))
+        with CaptureQueriesContext(connection) as seen:
+            page = preview(editor_client, import_url(plan), text=text)
+        previewed = len(seen)
+        with CaptureQueriesContext(connection) as seen:
+            assert confirm(editor_client, import_url(plan), page).status_code == HTTPStatus.FOUND
+        return previewed, len(seen)
+
+    small, large = counts(2), counts(60)
+    assert large[0] == small[0]
+    # Rows are written in batches per level of the tree (SQLite splits a batch at its limit of
+    # variables per query): 116 more sections cost a few queries, never one or more each.
+    assert large[1] - small[1] < 10

@@ -129,8 +129,13 @@ class ConfirmForm(forms.Form):
     visibility = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
+def _lines(source: str) -> str:
+    # Browsers send every line break of a form field as CRLF; the source was previewed with LF.
+    return source.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _digest(scope: str, source: str) -> str:
-    return hashlib.sha256(f"{scope}\n{source}".encode("utf-8", "surrogatepass")).hexdigest()
+    return hashlib.sha256(f"{scope}\n{_lines(source)}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _sign(scope: str, source: str) -> str:
@@ -228,7 +233,7 @@ def _handle(request: HttpRequest, *, plan: Plan | None) -> HttpResponse:
     if not confirm.is_valid() or not _signed_ok(scope, confirm.cleaned_data["source"], confirm.cleaned_data["token"]):
         messages.error(request, "This preview is out of date or incomplete; nothing was imported. Start again.")
         return redirect(request.path)
-    source, kinds = confirm.cleaned_data["source"], _chosen_kinds(request.POST)
+    source, kinds = _lines(confirm.cleaned_data["source"]), _chosen_kinds(request.POST)
     target = {name: confirm.cleaned_data[name] for name in ("slug", "title", "visibility")} if plan is None else {}
     try:
         if plan is not None:

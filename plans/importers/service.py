@@ -264,8 +264,8 @@ def kinds_apply(parsed: ParsedPlan, kinds: dict[str, str]) -> None:
                 continue
             if _filled(name, value):
                 raise PlanImportError(
-                    f"Section {number} has a {kind.field_label(name).lower()}, which {kind.with_article} "
-                    "does not hold; keep its kind, so that nothing is lost."
+                    f"Section {number} fills in “{kind.field_label(name)}”, which {kind.with_article} "
+                    "does not have; keep its kind, so that nothing is lost."
                 )
             del section.fields[name]
         for name, initial in kind.initial:

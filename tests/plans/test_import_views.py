@@ -428,3 +428,14 @@ def test_preview_and_confirm_queries_do_not_grow_with_the_sections(editor_client
     # Rows are written in batches per level of the tree (SQLite splits a batch at its limit of
     # variables per query): 116 more sections cost a few queries, never one or more each.
     assert large[1] - small[1] < 10
+
+
+def test_a_json_section_keeps_a_kind_that_holds_its_fields(editor_client, plan):
+    upload = SimpleUploadedFile("plan.json", _json_export(plan), content_type="application/json")
+    page = preview(editor_client, import_url(plan), file=upload)
+    action = next(row for row in page.context["rows"] if row["title"] == "Run a mentoring scheme")
+    assert action["choices"] == []  # its owner and status fit no other kind: no menu
+    before = Node.objects.count()
+    response = confirm(editor_client, import_url(plan), page, **{action["key"]: "indicator"})
+    assert "fills in “Owner”, which an indicator does not have" in response.text
+    assert Node.objects.count() == before

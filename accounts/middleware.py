@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
 
-from plans.models import PlanRole
+from plans.models import PlanRole, Role
 
 # What someone who still has to set up two-factor authentication may reach.
 ALLOWED_VIEW_NAMES = frozenset({"account_logout", "account_reauthenticate", "healthz", "accounts:invitation_accept"})
@@ -25,6 +25,12 @@ def mfa_required(user) -> bool:
     if not getattr(settings, "REQUIRE_MFA", True) or not user.is_authenticated:
         return False
     return bool(user.is_staff or user.is_superuser or PlanRole.objects.filter(user=user).exists())
+
+
+def mfa_required_for_role(role: str) -> bool:
+    """Will someone given this plan role (editor, publisher, collaborator) have to set up two-factor
+    authentication? What invitations promise follows this, so they never promise a step that will not come."""
+    return bool(getattr(settings, "REQUIRE_MFA", True)) and role in (Role.EDITOR, Role.PUBLISHER)
 
 
 def has_totp(user) -> bool:

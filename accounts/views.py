@@ -25,6 +25,7 @@ from plans.models import Plan, PlanRole, Role
 
 from .adapter import password_chosen
 from .forms import InvitationForm, NameForm, NewAccountForm, RoleForm, SearchForm
+from .middleware import mfa_required_for_role
 from .models import Invitation, InvitationRole
 from .permissions import can_manage_people
 from .services import (
@@ -235,7 +236,11 @@ def invitation_accept_view(request: HttpRequest, key: str) -> HttpResponse:
         invitation_check(invitation)
     except InvitationError as error:
         return _invalid(request, str(error), 404 if invitation is None else 410)
-    context = {"invitation": invitation, "plan": invitation.plan}
+    context = {
+        "invitation": invitation,
+        "plan": invitation.plan,
+        "two_factor_next": mfa_required_for_role(invitation.role),
+    }
 
     if request.user.is_authenticated:
         if not user_has_email(request.user, invitation.email):

@@ -35,6 +35,11 @@ def can_publish(user, plan: Plan) -> bool:
     return role_of(user, plan) == Role.PUBLISHER
 
 
+def can_create_plans(user) -> bool:
+    """May this user create a new plan (import one in the browser)? Admins (staff) only, as they manage plans."""
+    return bool(user is not None and user.is_authenticated and user.is_active and user.is_staff)
+
+
 def forget_roles(user) -> None:
     """Forget the roles cached on this user object, so the next check reads them from the database.
 

@@ -27,9 +27,12 @@ urlpatterns = [
         name="compare",
     ),
     path("plans/<slug:slug>/edit/changes/", changes.unpublished_changes, name="unpublished_changes"),
+    # Creating a plan from a file (admins); beside the admins' /manage/people/ pages
+    path("manage/import/", workspace.import_new_plan, name="plan_import"),
     # Workspace
     path("plans/<slug:slug>/edit/", workspace.outline, name="workspace"),
     path("plans/<slug:slug>/edit/add/", workspace.node_add, name="node_add"),
+    path("plans/<slug:slug>/edit/import/", workspace.import_into_draft, name="workspace_import"),
     path("plans/<slug:slug>/edit/preview/", workspace.preview, name="workspace_preview"),
     path("plans/<slug:slug>/edit/deleted/", workspace.deleted_nodes, name="deleted_nodes"),
     path("plans/<slug:slug>/edit/recent/", workspace.recent_changes, name="recent_changes"),

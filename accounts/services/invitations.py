@@ -17,6 +17,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from plans.models import Plan, PlanRole, Role
 
+from ..middleware import mfa_required_for_role
 from ..models import Invitation, InvitationRole, User, invitation_key_hash
 from .accounts import AccountError, account_create, account_for_email, normalise_email, user_has_email
 from .roles import role_set
@@ -116,6 +117,7 @@ def _send_invitation_email(invitation: Invitation, *, key: str, base_url: str | 
         "url": invitation_url(key, base_url),
         "invited_by": invitation.invited_by,
         "expires_at": invitation.expires_at,
+        "two_factor_next": mfa_required_for_role(invitation.role),
     }
     subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
     text = render_to_string("accounts/email/invitation_message.txt", context)

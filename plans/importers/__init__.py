@@ -17,7 +17,16 @@ from .base import (
 from .json_export import parse_json
 from .markdown_doc import parse_markdown
 from .plain_text import mend_hyphenation, parse_text
-from .service import plan_import, plan_parse
+from .service import (
+    append_check,
+    kind_choices,
+    kinds_apply,
+    numbered_sections,
+    plan_import,
+    plan_import_into,
+    plan_parse,
+    references_to_add,
+)
 
 __all__ = [
     "MAX_SECTION_DEPTH",
@@ -25,13 +34,19 @@ __all__ = [
     "ParsedReference",
     "ParsedSection",
     "PlanImportError",
+    "append_check",
     "check_size",
     "decode_source",
+    "kind_choices",
+    "kinds_apply",
     "max_import_bytes",
     "mend_hyphenation",
+    "numbered_sections",
     "parse_json",
     "parse_markdown",
     "parse_text",
     "plan_import",
+    "plan_import_into",
     "plan_parse",
+    "references_to_add",
 ]

@@ -7,6 +7,9 @@ plans.importers.service then writes in one transaction.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,6 +78,8 @@ class ParsedPlan:
     references: list[ParsedReference] = field(default_factory=list)
     title: str = ""  # the document's own title, if it has one
     description: str = ""
+    # What the parser mended on the way, in plain words, for the preview (see note_repair).
+    repairs: list[str] = field(default_factory=list)
 
     def walk(self):
         """Every section, depth first, in document order."""
@@ -85,6 +90,31 @@ class ParsedPlan:
                 yield from visit(section.children)
 
         yield from visit(self.sections)
+
+
+_repairs: ContextVar[list[str] | None] = ContextVar("plan_import_repairs", default=None)
+
+
+def note_repair(text: str) -> None:
+    """Record one repair the parser made (a rejoined word, a skipped page number...), in plain words.
+
+    The parsers call it where they mend the input; `recording_repairs` collects the notes (plan_parse
+    puts them in ParsedPlan.repairs for the preview). Outside a recording it does nothing.
+    """
+    repairs = _repairs.get()
+    if repairs is not None:
+        repairs.append(text)
+
+
+@contextmanager
+def recording_repairs() -> Iterator[list[str]]:
+    """Collect the note_repair calls made inside the block into the list it yields."""
+    repairs: list[str] = []
+    token = _repairs.set(repairs)
+    try:
+        yield repairs
+    finally:
+        _repairs.reset(token)
 
 
 def decode_source(source: str | bytes) -> str:
@@ -185,6 +215,7 @@ def parse_reference_lines(lines: list[str]) -> list[ParsedReference]:
             last_word = previous.rsplit(" ", 1)[-1]
             if last_word.startswith(("http://", "https://")) and previous.endswith(_URL_BREAK_ENDINGS):
                 parts[-1] = previous + line
+                note_repair(f"Rejoined the web address of reference [{entries[-1][0]}], broken across lines.")
             else:
                 parts.append(line)
     references = []

@@ -23,6 +23,7 @@ from .base import (
     PlanImportError,
     add_missing_references,
     is_references_title,
+    note_repair,
     parse_reference_lines,
     title_from_preamble,
 )
@@ -60,6 +61,7 @@ def _mend(left: str, right: str, hyphenated: frozenset[str]) -> str:
     first_part = re.match(rf"{_LETTER}*", right).group()
     if f"{last_part}-{first_part}".lower() in hyphenated:
         return f"{left}-{right}"
+    note_repair(f"Rejoined “{left}-” + “{first_part}” as “{left}{first_part}”.")
     return left + right
 
 
@@ -112,6 +114,8 @@ def paragraphs_to_markdown(lines: list[str], hyphenated: frozenset[str] = frozen
         if line.strip():
             if not PAGE_NUMBER_RE.match(line.strip()):
                 paragraphs[-1].append(line)
+            else:
+                note_repair(f"Left out the page number “{line.strip()}”, alone on its line.")
         elif paragraphs[-1]:
             paragraphs.append([])
     return "\n\n".join(join_lines(p, hyphenated) for p in paragraphs if p)
@@ -205,6 +209,7 @@ class _TextParser:
         heading = self.heading_of(stripped)
         if heading is None and self.is_contents_over(stripped):
             # What came so far was a table of contents; the document starts again at 1.
+            note_repair(f"Left out a table of contents ({len(self.bodies)} headings without text before the text).")
             self.forest, self.stack, self.numbers, self.bodies = [], [], [], []
             self.last_list_number = None
             self.sections_have_text = False

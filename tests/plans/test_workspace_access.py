@@ -36,6 +36,8 @@ PAGES = {
     "publish": ("get", True),
     "publish_post": ("post", True),
     "unpublished_changes": ("get", False),
+    "workspace_import": ("get", False),
+    "workspace_import_post": ("post", False),
 }
 # Route name -> the PAGES entries that exercise it (a new workspace route must be added above).
 ROUTES = {
@@ -89,6 +91,8 @@ def workspace_urls(plan) -> dict[str, str]:
         "publish": reverse("plans:workspace_publish", kwargs={"slug": slug}),
         "publish_post": reverse("plans:workspace_publish", kwargs={"slug": slug}),
         "unpublished_changes": reverse("plans:unpublished_changes", kwargs={"slug": slug}),
+        "workspace_import": reverse("plans:workspace_import", kwargs={"slug": slug}),
+        "workspace_import_post": reverse("plans:workspace_import", kwargs={"slug": slug}),
     }
 
 

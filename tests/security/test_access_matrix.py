@@ -43,6 +43,8 @@ ROUTES: dict[str, str] = {
     "plans:unpublished_changes": WORKSPACE,
     "plans:workspace": WORKSPACE,
     "plans:node_add": WORKSPACE,
+    "plans:workspace_import": WORKSPACE,
+    "plans:plan_import": ADMIN,
     "plans:workspace_preview": WORKSPACE,
     "plans:deleted_nodes": WORKSPACE,
     "plans:recent_changes": WORKSPACE,

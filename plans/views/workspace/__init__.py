@@ -2,6 +2,7 @@
 
 from ...access import get_node, workspace_view
 from .history import node_compare, node_history, node_revert_view, recent_changes
+from .imports import import_into_draft, import_new_plan
 from .kinds import node_change_kind_view
 from .nodes import (
     deleted_nodes,
@@ -19,6 +20,8 @@ from .references import reference_add, reference_delete_view, reference_edit, re
 __all__ = [
     "deleted_nodes",
     "get_node",
+    "import_into_draft",
+    "import_new_plan",
     "node_add",
     "node_change_kind_view",
     "node_compare",

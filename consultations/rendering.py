@@ -1,0 +1,65 @@
+"""How a candidate is shown: each section as readers see a published version, and what it would change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+from plans.diff.rendered import diff_rendered, rendered_snapshot_diff
+from plans.markdown import render_markdown
+from plans.models import ActionStatus, Direction
+from plans.selectors import latest_version
+
+from .models import Consultation
+
+EMPTY_SNAPSHOT = {"plan": {"title": "", "description": ""}, "sections": [], "references": []}
+
+
+def _labels(consultation: Consultation) -> set[str]:
+    return {ref["label"] for ref in consultation.snapshot["references"]}
+
+
+def section_html(consultation: Consultation, section: dict[str, Any]) -> SafeString:
+    """One section of the candidate, through the same include that renders a published version."""
+    prepared = {k: v for k, v in section.items() if k != "children"}
+    prepared["children"] = []
+    prepared["html"] = render_markdown(section.get("body") or "", _labels(consultation))
+    prepared["depth"] = section["number"].count(".") + 1
+    prepared["heading_level"] = min(prepared["depth"] + 1, 6)
+    if section.get("status"):
+        prepared["status_label"] = ActionStatus(section["status"]).label
+    if section.get("direction"):
+        prepared["direction_label"] = Direction(section["direction"]).label
+    prepared.pop("id", None)  # the candidate's sections have no permanent public link yet
+    html = render_to_string(
+        "plans/includes/_document.html",
+        {"sections": [prepared], "references": [], "plan_slug": consultation.plan.slug},
+    )
+    return mark_safe(html)  # noqa: S308 -- a rendered, autoescaped template
+
+
+def references_html(consultation: Consultation) -> SafeString:
+    html = render_to_string(
+        "plans/includes/_document.html",
+        {"sections": [], "references": consultation.snapshot["references"], "plan_slug": consultation.plan.slug},
+    )
+    return mark_safe(html)  # noqa: S308 -- a rendered, autoescaped template
+
+
+def what_would_change(consultation: Consultation) -> dict[str, Any]:
+    """Context for plans/includes/_snapshot_diff.html: the latest version against the candidate."""
+    latest = latest_version(consultation.plan)
+    old = latest.snapshot if latest is not None else EMPTY_SNAPSHOT
+    return {
+        "diff": rendered_snapshot_diff(old, consultation.snapshot),
+        "old_label": f"version {latest.number}" if latest is not None else "",
+        "latest": latest,
+    }
+
+
+def amendment_diff(consultation: Consultation, section_id: int, proposed_text: str) -> SafeString:
+    """The suggested wording against the candidate's, word by word, as readers see it."""
+    section = consultation.section(section_id) or {}
+    return diff_rendered(section.get("body") or "", proposed_text)

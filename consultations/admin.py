@@ -27,7 +27,16 @@ class ConsultationAdmin(ReadOnlyAdmin):
 
 @admin.register(Comment)
 class CommentAdmin(ReadOnlyAdmin):
-    list_display = ("__str__", "consultation", "kind", "shown_author", "created_at", "answer_status", "hidden_at")
+    list_display = (
+        "__str__",
+        "excerpt",
+        "consultation",
+        "kind",
+        "shown_author",
+        "created_at",
+        "answer_status",
+        "hidden_at",
+    )
     list_filter = ("kind", "answer_status", "anonymous")
     # Not `author` (it would show a name for a named comment only, but the field list is one for all)
     # and never the hash: the admin shows the author through `shown_author` alone.
@@ -52,6 +61,10 @@ class CommentAdmin(ReadOnlyAdmin):
     @admin.display(description="Author")
     def shown_author(self, comment: Comment) -> str:
         return comment.author_label
+
+    @admin.display(description="Text")
+    def excerpt(self, comment: Comment) -> str:
+        return comment.body if len(comment.body) <= 80 else comment.body[:79] + "…"
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("author", "consultation")

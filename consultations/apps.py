@@ -7,8 +7,10 @@ class ConsultationsConfig(AppConfig):
     verbose_name = "Consultations"
 
     def ready(self) -> None:
-        from plans.hooks import register_section_extras
+        from plans.hooks import register_publish_listener, register_section_extras
 
         from .banner import banner_stamp
+        from .services import consultation_link_version
 
         register_section_extras(banner_stamp)
+        register_publish_listener(consultation_link_version)

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from plans.models import Plan
+from plans.models import Plan, PlanVersion
 from plans.snapshot import iter_sections
 
 LABEL_MAX_LENGTH = 100
@@ -40,6 +40,15 @@ class Consultation(models.Model):
     audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.SIGNED_IN)
     closed_at = models.DateTimeField(
         null=True, blank=True, help_text="Set when the consultation is closed (early, or once its date has passed)."
+    )
+    version = models.ForeignKey(
+        PlanVersion,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="consultations",
+        editable=False,
+        help_text="The version published after this consultation: its readers can open “what we heard”.",
     )
 
     class Meta:
@@ -162,3 +171,36 @@ class Support(models.Model):
 
     def __str__(self) -> str:
         return f"Support of #{self.comment_id}"
+
+
+class ShareLink(models.Model):
+    """A read-only link to a frozen candidate for a reviewer without an account (/review/<token>/)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="share_links")
+    label = models.CharField(
+        max_length=LABEL_MAX_LENGTH, help_text="Who it is for, e.g. “External reviewer: funding agency”."
+    )
+    snapshot = models.JSONField(help_text="The draft frozen when the link was made (not a version).")
+    nonce = models.CharField(max_length=32, editable=False, help_text="Random; part of the signed token.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="After this the link answers “expired”.")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uses = models.PositiveIntegerField(default=0, help_text="How many times the link was opened.")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and not self.is_expired

@@ -11,6 +11,7 @@ from plans.diff.rendered import diff_rendered, rendered_snapshot_diff
 from plans.markdown import render_markdown
 from plans.models import ActionStatus, Direction
 from plans.selectors import latest_version
+from plans.snapshot import iter_sections
 
 from .models import Consultation
 
@@ -23,9 +24,13 @@ def _labels(consultation: Consultation) -> set[str]:
 
 def section_html(consultation: Consultation, section: dict[str, Any]) -> SafeString:
     """One section of the candidate, through the same include that renders a published version."""
+    return _section_html(consultation.plan.slug, _labels(consultation), section)
+
+
+def _section_html(plan_slug: str, labels: set[str], section: dict[str, Any]) -> SafeString:
     prepared = {k: v for k, v in section.items() if k != "children"}
     prepared["children"] = []
-    prepared["html"] = render_markdown(section.get("body") or "", _labels(consultation))
+    prepared["html"] = render_markdown(section.get("body") or "", labels)
     prepared["depth"] = section["number"].count(".") + 1
     prepared["heading_level"] = min(prepared["depth"] + 1, 6)
     if section.get("status"):
@@ -35,17 +40,31 @@ def section_html(consultation: Consultation, section: dict[str, Any]) -> SafeStr
     prepared.pop("id", None)  # the candidate's sections have no permanent public link yet
     html = render_to_string(
         "plans/includes/_document.html",
-        {"sections": [prepared], "references": [], "plan_slug": consultation.plan.slug},
+        {"sections": [prepared], "references": [], "plan_slug": plan_slug},
     )
     return mark_safe(html)  # noqa: S308 -- a rendered, autoescaped template
 
 
 def references_html(consultation: Consultation) -> SafeString:
+    return _references_html(consultation.plan.slug, consultation.snapshot)
+
+
+def _references_html(plan_slug: str, snapshot: dict[str, Any]) -> SafeString:
     html = render_to_string(
         "plans/includes/_document.html",
-        {"sections": [], "references": consultation.snapshot["references"], "plan_slug": consultation.plan.slug},
+        {"sections": [], "references": snapshot["references"], "plan_slug": plan_slug},
     )
     return mark_safe(html)  # noqa: S308 -- a rendered, autoescaped template
+
+
+def candidate_sections(plan, snapshot: dict[str, Any]) -> dict[str, Any]:
+    """A frozen snapshot as readers see a version: `sections_html` (one per section) and `references_html`."""
+    labels = {ref["label"] for ref in snapshot["references"]}
+    return {
+        "title": snapshot["plan"]["title"],
+        "sections_html": [_section_html(plan.slug, labels, s) for s in iter_sections(snapshot["sections"])],
+        "references_html": _references_html(plan.slug, snapshot),
+    }
 
 
 def what_would_change(consultation: Consultation) -> dict[str, Any]:

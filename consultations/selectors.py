@@ -10,7 +10,7 @@ from django.db.models import Count, Prefetch
 
 from plans.models import Plan
 
-from .models import Comment, Consultation
+from .models import AnswerStatus, Comment, Consultation
 
 
 def current_consultation(plan: Plan) -> Consultation | None:
@@ -56,3 +56,29 @@ def items_by_section(consultation: Consultation, queryset=None) -> list[SectionI
     for item in items(consultation) if queryset is None else queryset:
         by_id[item.section_id].append(item)
     return [SectionItems(section=section, items=by_id.get(section["id"], [])) for section in consultation.sections()]
+
+
+@dataclass
+class HeardSection:
+    section: dict[str, Any]
+    counts: dict[str, int]
+    answered: list[Comment]
+
+
+def what_we_heard(consultation: Consultation) -> list[HeardSection]:
+    """Per section of the candidate that was commented on: counts, and the items the committee answered."""
+    result = []
+    for entry in items_by_section(consultation):
+        if not entry.items:
+            continue
+        everything = [*entry.items, *(reply for item in entry.items for reply in item.replies.all())]
+        counts = {
+            **entry.counts,
+            "replies": len(everything) - len(entry.items),
+            "supports": sum(item.support_count for item in entry.items),
+            "hidden": sum(1 for item in everything if item.is_hidden),
+            **{status: sum(1 for i in entry.items if i.answer_status == status) for status in AnswerStatus.values},
+        }
+        answered = [item for item in entry.items if item.answer_status and not item.is_hidden]
+        result.append(HeardSection(section=entry.section, counts=counts, answered=answered))
+    return result

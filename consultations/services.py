@@ -53,6 +53,7 @@ __all__ = [
     "comment_support",
     "consultation_close",
     "consultation_extend",
+    "consultation_link_version",
     "consultation_open",
 ]
 
@@ -208,6 +209,25 @@ def consultation_close(*, consultation: Consultation, user) -> Consultation:
             details={"consultation": current.pk, "early": current.closed_at < current.closes_at},
         )
     return current
+
+
+def consultation_link_version(version) -> Consultation | None:
+    """Link the version just published to the plan's last closed consultation that has no version yet.
+
+    A `plans.hooks` publish listener (inside the publishing transaction): the version then
+    links to the consultation's "what we heard". A consultation still open is left alone.
+    """
+    _close_expired(version.plan)
+    consultation = (
+        Consultation.objects.filter(plan_id=version.plan_id, version=None)
+        .exclude(closed_at=None)
+        .order_by("-closed_at", "-pk")
+        .first()
+    )
+    if consultation is not None:
+        consultation.version = version
+        consultation.save(update_fields=["version"])
+    return consultation
 
 
 def may_take_part(user, consultation: Consultation) -> bool:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import committee, public
+from .views import committee, public, sharing
 
 app_name = "consultations"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("plans/<slug:slug>/consultation/", public.consultation_page, name="consultation"),
     path("plans/<slug:slug>/consultation/comment/", public.comment_create, name="comment_post"),
     path("plans/<slug:slug>/consultation/items/<int:comment_id>/support/", public.support, name="support"),
+    path("plans/<slug:slug>/v/<str:number>/what-we-heard/", public.heard, name="heard"),
     path("plans/<slug:slug>/edit/consultation/", committee.committee, name="committee"),
     path("plans/<slug:slug>/edit/consultation/open/", committee.consultation_open_view, name="open"),
     path("plans/<slug:slug>/edit/consultation/extend/", committee.consultation_extend_view, name="extend"),
@@ -22,4 +23,7 @@ urlpatterns = [
     path(
         "plans/<slug:slug>/edit/consultation/items/<int:comment_id>/accept/", committee.item_accept, name="item_accept"
     ),
+    path("plans/<slug:slug>/edit/share/", sharing.share, name="share"),
+    path("plans/<slug:slug>/edit/share/<int:link_id>/revoke/", sharing.share_revoke, name="share_revoke"),
+    path("review/<str:token>/", sharing.review, name="review"),
 ]

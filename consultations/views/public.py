@@ -12,11 +12,13 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods, require_POST
 
 from plans.access import get_readable_plan
+from plans.selectors import version_by_number
+from plans.version_numbers import parse_version_number
 
 from ..forms import ANONYMITY_HELP, AmendmentForm, CommentForm
 from ..models import Audience, Comment, Consultation, Kind
 from ..rendering import amendment_diff, references_html, section_html, what_would_change
-from ..selectors import current_consultation, items_by_section
+from ..selectors import current_consultation, items_by_section, what_we_heard
 from ..services import ConsultationError, comment_post, comment_support, may_take_part
 
 
@@ -134,3 +136,23 @@ def support(request: HttpRequest, slug: str, comment_id: int) -> HttpResponse:
     else:
         messages.success(request, "Your support is counted.")
     return redirect(comment.get_absolute_url())
+
+
+@require_http_methods(["GET", "HEAD"])
+def heard(request: HttpRequest, slug: str, number: str) -> HttpResponse:
+    """“What we heard”: the consultation before this version, counted and answered per section.
+
+    A version that no consultation preceded sends its readers back to the version.
+    """
+    plan = get_readable_plan(request, slug)
+    parsed = parse_version_number(number)
+    version = version_by_number(plan, parsed.major, parsed.minor) if parsed else None
+    if version is None:
+        raise Http404("No such version.")
+    consultation = Consultation.objects.filter(version=version).select_related("plan").first()
+    if consultation is None:
+        return redirect("plans:version_detail", slug=plan.slug, number=version.number)
+    context = {"plan": plan, "version": version, "consultation": consultation, "sections": what_we_heard(consultation)}
+    response = render(request, "consultations/heard.html", context)
+    patch_cache_control(response, private=True, no_cache=True)
+    return response

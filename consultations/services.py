@@ -81,6 +81,7 @@ def _close_expired(plan: Plan) -> None:
     for expired in Consultation.objects.filter(plan=plan, closed_at=None, closes_at__lte=now):
         expired.closed_at = expired.closes_at
         expired.save(update_fields=["closed_at"])
+        forget_open_consultation(plan.pk)
 
 
 def _check_label(label: str) -> str:
@@ -139,7 +140,7 @@ def consultation_open(
                 "audience": audience,
             },
         )
-        transaction.on_commit(lambda: forget_open_consultation(plan.pk))
+        forget_open_consultation(plan.pk)
         closing = timezone.localtime(closes_at).strftime("%d %B %Y")
         text = f"{plan.title}: “{label}” is open for comments until {closing}."
         notify_followers(
@@ -178,7 +179,7 @@ def consultation_extend(*, consultation: Consultation, user, closes_at: dt.datet
         previous = current.closes_at
         current.closes_at = closes_at
         current.save(update_fields=["closes_at"])
-        transaction.on_commit(lambda: forget_open_consultation(current.plan_id))
+        forget_open_consultation(current.plan_id)
         audit_record(
             action=AuditAction.CONSULTATION_OPENED,
             actor=user,
@@ -201,7 +202,7 @@ def consultation_close(*, consultation: Consultation, user) -> Consultation:
         current = _locked_open(consultation)
         current.closed_at = timezone.now()
         current.save(update_fields=["closed_at"])
-        transaction.on_commit(lambda: forget_open_consultation(current.plan_id))
+        forget_open_consultation(current.plan_id)
         audit_record(
             action=AuditAction.CONSULTATION_CLOSED,
             actor=user,
@@ -227,6 +228,7 @@ def consultation_link_version(version) -> Consultation | None:
     if consultation is not None:
         consultation.version = version
         consultation.save(update_fields=["version"])
+        forget_open_consultation(version.plan_id)
     return consultation
 
 

@@ -308,3 +308,17 @@ def test_accept_conflict_page_when_the_section_changed(public_setting):
     assert "Not saved: someone else changed this section" in text
     assert "An editor&#x27;s words." in text
     assert Node.objects.get(pk=intro.pk).body == "An editor's words."
+
+
+def test_banner_reads_the_database_at_most_once_and_not_when_warm(public_setting):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    plan, _people, _consultation = public_setting
+    url = reverse("plans:plan_detail", args=[plan.slug])
+    counts = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            assert b"consultation-banner" in Client().get(url).content
+        counts.append(sum("consultations_" in q["sql"] for q in queries.captured_queries))
+    assert counts == [1, 0]

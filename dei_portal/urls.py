@@ -28,5 +28,6 @@ urlpatterns = [
     path("", include("tracking.urls")),
     path("", include("notifications.urls")),
     path("", include("search.urls")),
+    path("", include("consultations.urls")),
     path("", include("plans.urls")),
 ]

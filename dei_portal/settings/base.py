@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "tracking",
     "notifications",
     "search",
+    "consultations",
 ]
 
 MIDDLEWARE = [

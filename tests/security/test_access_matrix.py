@@ -103,6 +103,23 @@ ROUTES: dict[str, str] = {
     "favicon": ANYONE,
     "healthz": ANYONE,
     "csp_report": ANYONE,
+    "consultations:consultation": PUBLIC,
+    "consultations:heard": PUBLIC,
+    "consultations:share": PUBLISHER,
+    "consultations:share_revoke": PUBLISHER,
+    "consultations:review": TOKEN,
+    "consultations:comment_post": PUBLIC,
+    "consultations:support": PUBLIC,
+    "consultations:committee": WORKSPACE,
+    "consultations:open": PUBLISHER,
+    "consultations:extend": PUBLISHER,
+    "consultations:close": PUBLISHER,
+    "consultations:export_csv": WORKSPACE,
+    "consultations:export_json": WORKSPACE,
+    "consultations:item": WORKSPACE,
+    "consultations:item_answer": WORKSPACE,
+    "consultations:item_hide": WORKSPACE,
+    "consultations:item_accept": WORKSPACE,
 }
 # allauth's own pages (sign-in, password, two-factor, sessions): no plan behind them.
 ALLAUTH_PREFIXES = ("account_", "mfa_", "usersessions_")

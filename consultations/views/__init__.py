@@ -1,0 +1,1 @@
+"""Consultation pages: the collaborators' side (public) and the committee's side (committee)."""

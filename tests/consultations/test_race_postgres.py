@@ -1,0 +1,76 @@
+"""Accepting an amendment while another editor saves the same section: exactly one wins, never a lost update."""
+
+from __future__ import annotations
+
+import datetime as dt
+from http import HTTPStatus
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from consultations.models import AnswerStatus, Comment, Kind
+from consultations.services import comment_post, consultation_open
+from plans.models import Node, Role
+from plans.services import EditConflict, node_update
+from tests.concurrency import postgres_only, run_at_once
+
+pytestmark = postgres_only
+
+
+@pytest.fixture
+def race(make_user, plan):
+    cache.clear()
+    chair = make_user("chair@example.org", plan=plan, role=Role.PUBLISHER)
+    editor = make_user("ed@example.org", plan=plan, role=Role.EDITOR)
+    collaborator = make_user("co@example.org")
+    consultation = consultation_open(
+        plan=plan, user=chair, label="Draft for consultation", closes_at=timezone.now() + dt.timedelta(days=3)
+    )
+    return chair, editor, collaborator, consultation
+
+
+def test_accept_races_an_edit_of_the_same_section(plan, race):
+    chair, editor, collaborator, consultation = race
+    intro_id = Node.objects.get(plan=plan, title="Introduction").pk
+    outcomes = set()
+    for round_number in range(1, 5):
+        base = Node.objects.get(pk=intro_id).revision
+        amendment = comment_post(
+            consultation=consultation,
+            user=collaborator,
+            section_id=intro_id,
+            kind=Kind.AMENDMENT,
+            body="Clearer.",
+            proposed_text=f"Amended wording {round_number}.",
+        )
+        url = reverse("consultations:item_accept", args=[plan.slug, amendment.pk])
+
+        def accept(base=base, url=url):
+            client = Client()
+            client.force_login(chair)
+            return client.post(url, {"base_revision": base})
+
+        def edit(base=base, n=round_number):
+            node = Node.objects.get(pk=intro_id)
+            return node_update(node=node, base_revision=base, data={"body": f"Editor's wording {n}."}, user=editor)
+
+        response, edited = run_at_once(accept, edit)
+        saved = Node.objects.get(pk=intro_id)
+        assert saved.revision == base + 1  # exactly one save went through
+        amendment = Comment.objects.get(pk=amendment.pk)
+        if isinstance(edited, EditConflict):
+            outcomes.add("amendment won")
+            assert response.status_code == HTTPStatus.FOUND
+            assert saved.body == f"Amended wording {round_number}."
+            assert amendment.answer_status == AnswerStatus.ACCEPTED
+        else:
+            outcomes.add("edit won")
+            assert isinstance(edited, Node), edited
+            assert response.status_code == HTTPStatus.CONFLICT
+            assert b"Not saved: someone else changed this section" in response.content
+            assert saved.body == f"Editor's wording {round_number}."
+            assert amendment.answer_status == ""  # nothing of the refused acceptance was kept
+    assert outcomes  # each round had exactly one winner (checked above); which one is up to the database

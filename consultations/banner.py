@@ -16,6 +16,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from plans.caching import plan_cache_bump
+
 from .models import Consultation
 
 _KEY = "consultations:facts:v1:{plan_id}"
@@ -27,6 +29,8 @@ def forget_open_consultation(plan_id: int) -> None:
     key = _KEY.format(plan_id=plan_id)
     cache.delete(key)
     transaction.on_commit(lambda: cache.delete(key))
+    # The plan's pages show the banner: their cached copies are stale too.
+    plan_cache_bump(plan_id=plan_id)
 
 
 def consultation_facts(plan_id: int) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ["plans", "accounts", "audit", "tracking", "search", "notifications"]
+APPS = ["plans", "accounts", "audit", "tracking", "search", "notifications", "consultations"]
 # Which project apps each app may import (besides itself). dei_portal is the project's own shell.
 ALLOWED = {
     "audit": set(),
@@ -21,6 +21,7 @@ ALLOWED = {
     "tracking": {"plans", "audit"},
     "search": {"plans", "audit"},
     "notifications": {"plans", "audit", "accounts"},
+    "consultations": {"plans", "audit", "notifications"},
 }
 
 

@@ -202,11 +202,11 @@ def _query_count(client, url: str) -> int:
 # Pinned query counts for an anonymous reader's first (uncached) request: the plan's page
 # cache state (the plan with its latest version's id and data marks, in one query), then the
 # plan, version numbers, the one snapshot, and on version pages the actions' latest progress
-# (tracking's live facts in the sections). A change here is deliberate: the count must not
+# (tracking's live facts in the sections) and the consultation banner's facts. A change here is deliberate: the count must not
 # depend on the plan's size. Cached pages make none (tests/plans/test_page_cache.py).
 @pytest.mark.parametrize(
     ("url", "queries"),
-    [("/plans/{slug}/", 5), ("/plans/{slug}/v/1.0/", 5), ("/plans/{slug}/versions/", 3), ("/", 1)],
+    [("/plans/{slug}/", 6), ("/plans/{slug}/v/1.0/", 6), ("/plans/{slug}/versions/", 3), ("/", 1)],
 )
 def test_public_page_query_count_does_not_grow_with_the_plan(client, db, url, queries):
     small, large = _big_plan("small", 10), _big_plan("large", 500)

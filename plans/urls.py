@@ -29,6 +29,7 @@ urlpatterns = [
     path("plans/<slug:slug>/edit/changes/", changes.unpublished_changes, name="unpublished_changes"),
     # Workspace
     path("plans/<slug:slug>/edit/", workspace.outline, name="workspace"),
+    path("plans/<slug:slug>/edit/outline/<int:node_id>/", workspace.outline_subtree, name="outline_subtree"),
     path("plans/<slug:slug>/edit/add/", workspace.node_add, name="node_add"),
     path("plans/<slug:slug>/edit/preview/", workspace.preview, name="workspace_preview"),
     path("plans/<slug:slug>/edit/deleted/", workspace.deleted_nodes, name="deleted_nodes"),

@@ -8,7 +8,8 @@ BODY = "What this section commits the committee to, who leads it and how progres
 
 
 def bulk_plan(plan: Plan, sections: int, *, areas: int = 20, goals_per_area: int = 10) -> list[Node]:
-    """Add `sections` sections to `plan`: areas, goals under them, and actions under the goals.
+    """Add `sections` sections to `plan`: areas (at the end of the top level), goals under them,
+    and actions under the goals.
 
     With fewer sections than areas and goals, only the first levels are made. Returns every node
     made, in the order written (areas, goals, actions).
@@ -16,8 +17,9 @@ def bulk_plan(plan: Plan, sections: int, *, areas: int = 20, goals_per_area: int
     areas = min(areas, sections)
     goals = min(areas * goals_per_area, sections - areas)
     actions = sections - areas - goals
+    after = Node.objects.filter(plan=plan, parent=None).count()  # areas go after the plan's own sections
     made = Node.objects.bulk_create(
-        Node(plan=plan, position=i, kind=NodeKind.AREA, title=f"Area {i + 1}", body=BODY) for i in range(areas)
+        Node(plan=plan, position=after + i, kind=NodeKind.AREA, title=f"Area {i + 1}", body=BODY) for i in range(areas)
     )
     goal_nodes = Node.objects.bulk_create(
         Node(plan=plan, parent=made[i % areas], position=i // areas, kind=NodeKind.GOAL, title=f"Goal {i + 1}")

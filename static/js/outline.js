@@ -35,11 +35,15 @@
 
   // After a move (or an edit) the page opens at #node-<id>: put focus on that section's title,
   // so that Alt+Up / Alt+Down can be pressed again straight away.
-  if (/^#node-\d+$/.test(window.location.hash)) {
+  // (After "load": the browser's own scroll to the anchor would otherwise take the focus back.)
+  function focusTarget() {
+    if (!/^#node-\d+$/.test(window.location.hash)) return;
     var target = document.getElementById(window.location.hash.slice(1));
     var title = target && target.querySelector(":scope > .outline-row > .outline-title");
-    if (title) title.focus();
+    if (title && document.activeElement === document.body) title.focus({ preventScroll: true });
   }
+  if (document.readyState === "complete") window.setTimeout(focusTarget, 0);
+  else window.addEventListener("load", function () { window.setTimeout(focusTarget, 0); });
 
   // A folded subtree loaded by htmx replaces its "Show" link: focus its first section.
   var opening = null;

@@ -31,6 +31,7 @@ urlpatterns = [
     path("manage/import/", workspace.import_new_plan, name="plan_import"),
     # Workspace
     path("plans/<slug:slug>/edit/", workspace.outline, name="workspace"),
+    path("plans/<slug:slug>/edit/outline/<int:node_id>/", workspace.outline_subtree, name="outline_subtree"),
     path("plans/<slug:slug>/edit/add/", workspace.node_add, name="node_add"),
     path("plans/<slug:slug>/edit/import/", workspace.import_into_draft, name="workspace_import"),
     path("plans/<slug:slug>/edit/preview/", workspace.preview, name="workspace_preview"),

@@ -12,10 +12,14 @@ from .fields import FieldChange, diff_fields
 from .text import longest_increasing
 
 _STRUCTURE_KEYS = frozenset({"id", "number", "anchor", "children"})
+# Built once: Django rebuilds `Choices.choices` on every access, and the workspace outline diffs
+# thousands of sections per page.
+_LABELS = {
+    name: dict(choices.choices)
+    for name, choices in (("kind", NodeKind), ("status", ActionStatus), ("direction", Direction))
+}
 _CHOICE_LABELS: dict[str, Callable[[str], str]] = {
-    "kind": lambda v: dict(NodeKind.choices).get(v, v),
-    "status": lambda v: dict(ActionStatus.choices).get(v, v),
-    "direction": lambda v: dict(Direction.choices).get(v, v),
+    name: (lambda v, labels=labels: labels.get(v, v)) for name, labels in _LABELS.items()
 }
 
 

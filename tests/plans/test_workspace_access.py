@@ -15,6 +15,7 @@ ROLES = ["anonymous", "collaborator", "other_editor", "editor", "publisher"]
 # name -> (method, needs publisher)
 PAGES = {
     "outline": ("get", False),
+    "outline_subtree": ("get", False),  # asked by htmx
     "add_choose_kind": ("get", False),
     "add_form": ("get", False),
     "preview": ("post", False),
@@ -70,6 +71,7 @@ def workspace_urls(plan) -> dict[str, str]:
     add = reverse("plans:node_add", kwargs={"slug": slug})
     return {
         "outline": reverse("plans:workspace", kwargs={"slug": slug}),
+        "outline_subtree": node_url("outline_subtree", definitions),
         "add_choose_kind": f"{add}?parent={definitions.pk}",
         "add_form": f"{add}?parent={definitions.pk}&kind=definition",
         "preview": reverse("plans:workspace_preview", kwargs={"slug": slug}),
@@ -136,7 +138,8 @@ def test_every_workspace_url_checks_the_role(client, setting, page, role):
     if users[role] is not None:
         client.force_login(users[role])
     method, publisher_only = PAGES[page]
-    response = getattr(client, method)(urls[page], {"body": "*Hi*"} if page == "preview" else {})
+    headers = {"HX-Request": "true"} if page == "outline_subtree" else {}
+    response = getattr(client, method)(urls[page], {"body": "*Hi*"} if page == "preview" else {}, headers=headers)
     expected = expected_status(role, publisher_only)
     assert response.status_code == expected, (page, role, plan.visibility)
     if role == "anonymous":

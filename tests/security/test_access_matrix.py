@@ -42,6 +42,7 @@ ROUTES: dict[str, str] = {
     "plans:compare": PUBLIC,
     "plans:unpublished_changes": WORKSPACE,
     "plans:workspace": WORKSPACE,
+    "plans:outline_subtree": WORKSPACE,
     "plans:node_add": WORKSPACE,
     "plans:workspace_import": WORKSPACE,
     "plans:plan_import": ADMIN,

@@ -12,6 +12,7 @@ from .nodes import (
     node_move_view,
     node_restore_view,
     outline,
+    outline_subtree,
     preview,
 )
 from .publish import publish
@@ -32,6 +33,7 @@ __all__ = [
     "node_restore_view",
     "node_revert_view",
     "outline",
+    "outline_subtree",
     "preview",
     "publish",
     "recent_changes",

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
@@ -38,8 +39,12 @@ from ...tree import TreeNode, build_tree, walk
 
 
 def outline_url(plan: Plan, node: Node | None = None) -> str:
+    """The outline at `node`'s anchor, with the subtree holding it unfolded (`?open=<parent id>`)."""
     url = reverse("plans:workspace", kwargs={"slug": plan.slug})
-    return f"{url}#node-{node.pk}" if node is not None else url
+    if node is None:
+        return url
+    opened = f"?open={node.parent_id}" if node.parent_id is not None else ""
+    return f"{url}{opened}#node-{node.pk}"
 
 
 def mark_changes(forest: list[TreeNode], snapshot: dict[str, Any] | None) -> None:
@@ -69,16 +74,84 @@ def mark_changes(forest: list[TreeNode], snapshot: dict[str, Any] | None) -> Non
             item.status = "moved"
 
 
-@require_safe
-@workspace_view()
-def outline(request: HttpRequest, plan: Plan) -> HttpResponse:
-    nodes = list(Node.objects.filter(plan=plan))  # live and deleted, in one query
+# The outline shows about this many sections at once; deeper subtrees fold behind a "Show the N
+# sections under 3.2" control (loaded on demand), so a 5,000-section plan stays a light page.
+OUTLINE_BUDGET = 120
+OUTLINE_MAX_OPEN = 20  # ?open=<id> values read from one address
+
+
+def _opened(request: HttpRequest) -> list[int]:
+    """The ids in ?open=..., in order, without repeats (anything not a number is ignored)."""
+    ids = [int(value) for value in request.GET.getlist("open") if value.isdecimal() and len(value) < 12]
+    return list(dict.fromkeys(ids))[:OUTLINE_MAX_OPEN]
+
+
+def fold_outline(items: list[TreeNode], *, budget: int = OUTLINE_BUDGET, opened: set[int] = frozenset()) -> None:
+    """Decide which subtrees of `items` (and below) the outline shows unfolded.
+
+    Every item gets `size` (how many sections are under it) and `folded`. `items` themselves are
+    always shown; then, level by level in document order, a section's children are shown while
+    the sections shown stay within `budget`. A section in `opened`, or above one, is always
+    unfolded, so an address with ?open=<id> shows that section's children.
+    """
+    parents: dict[int, TreeNode] = {}
+    every = []
+    for item in walk(items):
+        every.append(item)
+        for child in item.children:
+            parents[child.node.pk] = item
+    for item in reversed(every):  # children before their parents
+        item.size = sum(1 + child.size for child in item.children)
+        item.folded = bool(item.children)
+    forced: set[int] = set()
+    for pk in opened:
+        current: int | None = pk
+        while current is not None and current not in forced:
+            forced.add(current)
+            parent = parents.get(current)
+            current = parent.node.pk if parent is not None else None
+    shown = len(items)
+    level = items
+    while level:
+        below = []
+        for item in level:
+            if item.children and (item.node.pk in forced or shown + len(item.children) <= budget):
+                item.folded = False
+                shown += len(item.children)
+                below.extend(item.children)
+        level = below
+
+
+def _outline_tree(plan: Plan) -> tuple[list[TreeNode], Any, int]:
+    """The draft's numbered forest marked against the latest version, the version, and the deleted count."""
+    # Live and deleted, in one query; the timestamps are not shown, and parsing them is a third of
+    # the time on a large plan.
+    nodes = list(Node.objects.filter(plan=plan).defer("created_at", "updated_at"))
     live = [n for n in nodes if n.deleted_at is None]
     forest = build_tree(live)
     latest = plan.versions.latest_first().first()
     mark_changes(forest, latest.snapshot if latest else None)
     for item in walk(forest):
         item.can_add = get_kind(item.node.kind).can_hold_children
+    return forest, latest, len(nodes) - len(live)
+
+
+def _fold_links(plan: Plan, forest: list[TreeNode], opened: list[int]) -> None:
+    """Give each folded section the address that shows it unfolded without JavaScript."""
+    base = reverse("plans:workspace", kwargs={"slug": plan.slug})
+    for item in walk(forest):
+        if getattr(item, "folded", False):
+            query = urlencode({"open": [*opened, item.node.pk]}, doseq=True)
+            item.open_url = f"{base}?{query}#node-{item.node.pk}"
+
+
+@require_safe
+@workspace_view()
+def outline(request: HttpRequest, plan: Plan) -> HttpResponse:
+    forest, latest, deleted_count = _outline_tree(plan)
+    opened = _opened(request)
+    fold_outline(forest, opened=set(opened))
+    _fold_links(plan, forest, opened)
     return render(
         request,
         "plans/workspace/outline.html",
@@ -86,10 +159,29 @@ def outline(request: HttpRequest, plan: Plan) -> HttpResponse:
             "plan": plan,
             "forest": forest,
             "latest": latest,
-            "deleted_count": len(nodes) - len(live),
-            "node_count": len(live),
+            "deleted_count": deleted_count,
+            "node_count": sum(1 + item.size for item in forest),
         },
     )
+
+
+@require_safe
+@workspace_view()
+def outline_subtree(request: HttpRequest, plan: Plan, node_id: int) -> HttpResponse:
+    """The sections under one folded section, as a fragment htmx puts in place of its "Show" control.
+
+    Deeper subtrees fold again by the same rule. Without htmx: the outline with that section open.
+    """
+    forest, latest, _deleted = _outline_tree(plan)
+    item = next((item for item in walk(forest) if item.node.pk == node_id), None)
+    if item is None:
+        raise Http404("No such section in the working draft.")
+    if not request.htmx:
+        return redirect(f"{reverse('plans:workspace', kwargs={'slug': plan.slug})}?open={node_id}#node-{node_id}")
+    fold_outline(item.children)
+    _fold_links(plan, item.children, [node_id])
+    context = {"plan": plan, "latest": latest, "parent": item, "items": item.children}
+    return render(request, "plans/workspace/outline.html#subtree", context)
 
 
 def _preview_html(plan: Plan, body: str):
@@ -114,6 +206,7 @@ def _form_page(request, plan, *, form: NodeForm, kind: str, node=None, parent=No
         "node": node,
         "parent": parent,
         "preview": preview,
+        "back_url": outline_url(plan, node),
         **extra,
     }
     return render(request, "plans/workspace/node_form.html", context)
@@ -277,7 +370,13 @@ def node_move_view(request: HttpRequest, plan: Plan, node_id: int) -> HttpRespon
         else:
             messages.success(request, f"Moved “{node.title}”.")
             return redirect(outline_url(plan, node))
-    context = {"plan": plan, "node": node, "kind": get_kind(node.kind), "form": form}
+    context = {
+        "plan": plan,
+        "node": node,
+        "kind": get_kind(node.kind),
+        "form": form,
+        "back_url": outline_url(plan, node),
+    }
     return render(request, "plans/workspace/node_move.html", context)
 
 
@@ -308,7 +407,7 @@ def node_delete_view(request: HttpRequest, plan: Plan, node_id: int) -> HttpResp
     return render(
         request,
         "plans/workspace/node_delete.html",
-        {"plan": plan, "node": node, "descendants": descendants, "form": form},
+        {"plan": plan, "node": node, "descendants": descendants, "form": form, "back_url": outline_url(plan, node)},
     )
 
 

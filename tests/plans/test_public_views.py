@@ -202,8 +202,8 @@ def _query_count(client, url: str) -> int:
 # Pinned query counts for an anonymous reader's first (uncached) request: the plan's page
 # cache state (the plan with its latest version's id and data marks, in one query), then the
 # plan, version numbers, the one snapshot, and on version pages the actions' latest progress
-# (tracking's live facts in the sections) and the consultation banner's facts. A change here is deliberate: the count must not
-# depend on the plan's size. Cached pages make none (tests/plans/test_page_cache.py).
+# (tracking's live facts in the sections) and the consultation banner's facts. A change here is
+# deliberate: the count must not depend on the plan's size. Cached pages make none (tests/plans/test_page_cache.py).
 @pytest.mark.parametrize(
     ("url", "queries"),
     [("/plans/{slug}/", 6), ("/plans/{slug}/v/1.0/", 6), ("/plans/{slug}/versions/", 3), ("/", 1)],

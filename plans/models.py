@@ -51,6 +51,12 @@ class Plan(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs):
+        if getattr(self, "is_reader_copy", False):
+            # Its title and description are the published ones (plans.selectors.as_published).
+            raise ValueError("A plan loaded for readers cannot be saved: load the draft to change it.")
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("plans:plan_detail", kwargs={"slug": self.slug})
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -38,6 +39,7 @@ class Plan(models.Model):
     visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC)
     small_count_threshold = models.PositiveSmallIntegerField(
         default=5,
+        validators=[MinValueValidator(1)],
         help_text="Measurements of groups smaller than this are never shown publicly.",
     )
     revision = models.PositiveIntegerField(

@@ -35,6 +35,8 @@ PAGES = {
     "node_revert": ("get", False),
     "publish": ("get", True),
     "publish_post": ("post", True),
+    "plan_settings": ("get", True),
+    "plan_settings_post": ("post", True),
     "unpublished_changes": ("get", False),
 }
 # Route name -> the PAGES entries that exercise it (a new workspace route must be added above).
@@ -88,6 +90,8 @@ def workspace_urls(plan) -> dict[str, str]:
         "node_revert": node_url("node_revert", intro, history_id=first.history_id),
         "publish": reverse("plans:workspace_publish", kwargs={"slug": slug}),
         "publish_post": reverse("plans:workspace_publish", kwargs={"slug": slug}),
+        "plan_settings": reverse("plans:plan_settings", kwargs={"slug": slug}),
+        "plan_settings_post": reverse("plans:plan_settings", kwargs={"slug": slug}),
         "unpublished_changes": reverse("plans:unpublished_changes", kwargs={"slug": slug}),
     }
 

@@ -15,6 +15,7 @@ from .nodes import (
 )
 from .publish import publish
 from .references import reference_add, reference_delete_view, reference_edit, reference_list
+from .settings import plan_settings
 
 __all__ = [
     "deleted_nodes",
@@ -29,6 +30,7 @@ __all__ = [
     "node_restore_view",
     "node_revert_view",
     "outline",
+    "plan_settings",
     "preview",
     "publish",
     "recent_changes",

@@ -33,6 +33,7 @@ class AuditAction(models.TextChoices):
     # Plans
     PLAN_IMPORTED = "plan_imported", "Plan imported"
     VERSION_PUBLISHED = "version_published", "Version published"
+    PLAN_SETTINGS_CHANGED = "plan_settings_changed", "Plan visibility or small-count threshold changed"
     # Consultations on a draft (written by the consultation services)
     CONSULTATION_OPENED = "consultation_opened", "Consultation opened"
     CONSULTATION_CLOSED = "consultation_closed", "Consultation closed"

@@ -17,14 +17,19 @@ from django.shortcuts import get_object_or_404
 
 from .models import Node, Plan
 from .permissions import can_edit, can_publish, can_read
+from .selectors import as_published, with_published_identity
 
 
 def get_readable_plan(request: HttpRequest, slug: str) -> Plan:
-    """The plan, if this requester may read it; otherwise 404, so its existence is not revealed."""
-    plan = get_object_or_404(Plan, slug=slug)
+    """The plan, if this requester may read it; otherwise 404, so its existence is not revealed.
+
+    It comes as readers see it: its title and description are the latest published version's
+    (`selectors.as_published`), so no public page can show the draft's.
+    """
+    plan = get_object_or_404(with_published_identity(Plan.objects.all()), slug=slug)
     if not can_read(request.user, plan):
         raise Http404("No plan here.")
-    return plan
+    return as_published(plan)
 
 
 def get_published_plan(request: HttpRequest, slug: str) -> Plan:

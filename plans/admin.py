@@ -3,13 +3,23 @@
 The plan's content (sections, references) is edited in the committee workspace only,
 where every save is checked against the revision it was based on; the admin shows it
 read-only with its history, so an admin edit can never silently overwrite a committee
-member's. Published versions are immutable.
+member's. The plan's settings are saved through the same guarded service as the workspace's
+settings page: a change form loaded before someone else's save is refused. Published
+versions are immutable.
 """
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Node, Plan, PlanRole, PlanVersion, Reference
+from .services import PLAN_SETTINGS_FIELDS, EditConflict, plan_settings_update
+
+STALE_PLAN_FORM = (
+    "Someone changed this plan's settings after you opened this page, so nothing was saved "
+    "(saving would have undone their change). Reload the page to see their change, then make yours again."
+)
 
 
 class PlanRoleInline(admin.TabularInline):
@@ -29,13 +39,61 @@ class PlanRoleInline(admin.TabularInline):
         return False
 
 
+class PlanAdminForm(forms.ModelForm):
+    """The plan's settings, with the revision the page was loaded at (a stale save is refused)."""
+
+    base_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Plan
+        fields = ["slug", *PLAN_SETTINGS_FIELDS]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["base_revision"].initial = self.instance.revision
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is not None:
+            current = Plan.objects.filter(pk=self.instance.pk).values_list("revision", flat=True).first()
+            if cleaned.get("base_revision") != current:
+                raise ValidationError(STALE_PLAN_FORM, code="stale")
+        return cleaned
+
+
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
+    form = PlanAdminForm
     list_display = ["title", "slug", "visibility", "updated_at"]
     list_filter = ["visibility"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [PlanRoleInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Every address of the plan uses its slug: set once, when the plan is added.
+        return ["slug"] if obj is not None else []
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return self.prepopulated_fields if obj is None else {}
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # The same guarded update as the workspace: the database refuses a save from an old revision.
+        try:
+            plan_settings_update(
+                plan=Plan.objects.get(pk=obj.pk),
+                base_revision=form.cleaned_data["base_revision"],
+                data={name: form.cleaned_data[name] for name in PLAN_SETTINGS_FIELDS},
+                user=request.user,
+                message="Changed in the admin",
+            )
+        except EditConflict:
+            # Someone saved between the form's check and this save: nothing was written.
+            messages.error(request, STALE_PLAN_FORM)
 
 
 class ReadOnlyAdminMixin:

@@ -10,7 +10,7 @@ from django.db import models
 from django.forms.models import model_to_dict
 
 from .kinds import ALLOWED_CHILDREN, get_kind
-from .models import MESSAGE_MAX_LENGTH, REFERENCE_FIELDS, Node, PlanVersion, Reference
+from .models import MESSAGE_MAX_LENGTH, REFERENCE_FIELDS, Node, Plan, PlanVersion, Reference
 
 
 def add_service_errors(form: forms.BaseForm, error: Exception) -> None:
@@ -189,3 +189,29 @@ class PublishForm(forms.Form):
             ("minor", f"Minor: corrections and updates ({steps['minor']})"),
             ("major", f"Major: a new edition of the plan ({steps['major']})"),
         ]
+
+
+class PlanSettingsForm(ChangeMessageMixin, forms.ModelForm):
+    """The plan's settings (plans.services.settings); `base_revision` is the revision the page showed."""
+
+    message_label = "Why do the settings change? (optional)"
+    base_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Plan
+        fields = ["title", "description", "visibility", "small_count_threshold"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}), "visibility": forms.RadioSelect}
+        help_texts = {
+            "title": "Part of the draft: readers see the new title once the next version is published.",
+            "description": "Part of the draft too: shown in the list of plans once published.",
+            "visibility": "Takes effect at once, for every published version.",
+            "small_count_threshold": "Takes effect at once on every public page: measurements of groups "
+            "smaller than this are never shown.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["message"].help_text = "Shown in the plan's history."
+
+    def content(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -38,18 +39,29 @@ class Plan(models.Model):
     visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC)
     small_count_threshold = models.PositiveSmallIntegerField(
         default=5,
+        validators=[MinValueValidator(1)],
         help_text="Measurements of groups smaller than this are never shown publicly.",
+    )
+    revision = models.PositiveIntegerField(
+        default=1, help_text="Bumped by every saved change of the settings; a form based on an older one is refused."
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PlanQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
         ordering = ["title"]
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        if getattr(self, "is_reader_copy", False):
+            # Its title and description are the published ones (plans.selectors.as_published).
+            raise ValueError("A plan loaded for readers cannot be saved: load the draft to change it.")
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("plans:plan_detail", kwargs={"slug": self.slug})
@@ -251,11 +263,18 @@ class Node(TrackChangesMixin, PlainConstraintErrors, NodeContent):
     deletion_batch = models.UUIDField(
         null=True, blank=True, help_text="Shared by a node and the descendants deleted with it."
     )
+    submission_key = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        editable=False,
+        help_text="The one-time value of the “Add” form that created it: the same form sent again adds nothing.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = NodeQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at", "submission_key"])
     tracked_fields = ("parent_id", "position", *CONTENT_FIELDS, "deleted_at")
 
     class Meta:
@@ -267,6 +286,12 @@ class Node(TrackChangesMixin, PlainConstraintErrors, NodeContent):
                 condition=Q(start_date=None) | Q(target_date=None) | Q(start_date__lte=models.F("target_date")),
                 name="start_not_after_target",
                 violation_error_message="The target date cannot be before the start date.",
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "submission_key"],
+                condition=~Q(submission_key=""),
+                name="one_node_per_add_form_submission",
+                violation_error_message="This form was already sent: the section was added once.",
             ),
         ]
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery, TextField, Value
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
 
 from .diff import SnapshotDiff, diff_snapshots
 from .models import Plan, PlanRole, PlanVersion
@@ -45,18 +47,49 @@ def version_by_number(plan: Plan, major: int, minor: int) -> PlanVersion | None:
     return version
 
 
+def with_published_identity(plans: QuerySet[Plan]) -> QuerySet[Plan]:
+    """`plans` annotated with `published_title` and `published_description`: the latest
+    published snapshot's, None for a plan never published (in the same query).
+
+    The Plan row's title and description are the working draft, edited like any section:
+    public pages show these instead, so an unpublished edit never leaks.
+    """
+    latest = PlanVersion.objects.filter(plan=OuterRef("pk")).order_by("-major", "-minor")
+    return plans.annotate(
+        published_title=Subquery(latest.annotate(value=KT("snapshot__plan__title")).values("value")[:1]),
+        published_description=Coalesce(
+            Subquery(latest.annotate(value=KT("snapshot__plan__description")).values("value")[:1]),
+            Value(""),
+            output_field=TextField(),
+        ),
+    )
+
+
+def as_published(plan: Plan) -> Plan:
+    """Show the plan to readers as published: its title and description become the latest published
+    snapshot's (annotated by `with_published_identity`). The row is then a reader's copy that
+    `Plan.save` refuses, so the draft can never be overwritten with the published text."""
+    if getattr(plan, "published_title", None) is not None:
+        plan.title = plan.published_title
+        plan.description = plan.published_description or ""
+        plan.is_reader_copy = True
+    return plan
+
+
 def readable_plans_with_latest(user) -> QuerySet[Plan]:
     """Plans this user may read that have a published version, annotated with the latest one's
-    `latest_major`, `latest_minor` and `latest_published_at` (one query)."""
+    `latest_major`, `latest_minor` and `latest_published_at`, and its `published_title` and
+    `published_description` (one query). Show those, never `title`: that is the draft's."""
     latest = PlanVersion.objects.filter(plan=OuterRef("pk")).order_by("-major", "-minor")
     return (
-        Plan.objects.readable_by(user)
+        with_published_identity(Plan.objects.readable_by(user))
         .annotate(
             latest_major=Subquery(latest.values("major")[:1]),
             latest_minor=Subquery(latest.values("minor")[:1]),
             latest_published_at=Subquery(latest.values("published_at")[:1]),
         )
         .filter(latest_major__isnull=False)
+        .order_by("published_title", "slug")
     )
 
 

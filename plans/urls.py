@@ -38,6 +38,7 @@ urlpatterns = [
     path("plans/<slug:slug>/edit/deleted/", workspace.deleted_nodes, name="deleted_nodes"),
     path("plans/<slug:slug>/edit/recent/", workspace.recent_changes, name="recent_changes"),
     path("plans/<slug:slug>/edit/publish/", workspace.publish, name="workspace_publish"),
+    path("plans/<slug:slug>/edit/settings/", workspace.plan_settings, name="plan_settings"),
     path("plans/<slug:slug>/edit/references/", workspace.reference_list, name="workspace_references"),
     path("plans/<slug:slug>/edit/references/add/", workspace.reference_add, name="reference_add"),
     path("plans/<slug:slug>/edit/references/<int:reference_id>/", workspace.reference_edit, name="reference_edit"),

@@ -16,8 +16,10 @@ from .nodes import (
 )
 from .publish import PublishError, next_version_number, plan_publish
 from .references import reference_create, reference_delete, reference_update
+from .settings import PLAN_SETTINGS_FIELDS, plan_settings_update
 
 __all__ = [
+    "PLAN_SETTINGS_FIELDS",
     "EditConflict",
     "KindChange",
     "NodeError",
@@ -40,6 +42,7 @@ __all__ = [
     "node_update",
     "plan_lock",
     "plan_publish",
+    "plan_settings_update",
     "reference_create",
     "reference_delete",
     "reference_update",

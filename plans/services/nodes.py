@@ -20,7 +20,7 @@ from collections import defaultdict
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import capfirst
 
@@ -128,21 +128,49 @@ def node_create(
     user,
     message: str = "",
     position: int | None = None,
+    submission_key: str = "",
 ) -> Node:
-    """Add a node of `kind` under `parent` (None: top level), last or at 0-based `position`."""
+    """Add a node of `kind` under `parent` (None: top level), last or at 0-based `position`.
+
+    `submission_key` is the "Add" form's one-time value: however often and however
+    simultaneously that form is sent, the plan gets one node for it. A call whose key was
+    used already adds nothing and returns the node the first one added, with
+    `already_added` set. The database holds the rule (one node per plan and key); the plan
+    lock makes the later senders wait for the first and find its node.
+    """
     content = clean_content(kind, data)
+    key = submission_key or None  # no key: no rule
     with transaction.atomic():
         plan_lock(plan.pk)
+        if key is not None and (earlier := _added_with(plan, key)) is not None:
+            return earlier
         if parent is not None:
             parent = Node.objects.get(pk=parent.pk)
         check_parent(plan, parent, kind)
-        node = Node(plan=plan, parent=parent, kind=kind, **content)
+        node = Node(plan=plan, parent=parent, kind=kind, submission_key=submission_key, **content)
         validate_node(node)
-        siblings = _live_siblings(plan, parent.pk if parent is not None else None)
-        _place(siblings, node, len(siblings) if position is None else position)
-        set_history(node, user, message or "Added")
-        node.save()
+        try:
+            with transaction.atomic():  # a savepoint: a duplicate key undoes only this
+                siblings = _live_siblings(plan, parent.pk if parent is not None else None)
+                _place(siblings, node, len(siblings) if position is None else position)
+                set_history(node, user, message or "Added")
+                node.save()
+        except IntegrityError:
+            # Only reachable without the lock's protection (a database that does not lock rows).
+            if key is None or (earlier := _added_with(plan, key)) is None:
+                raise
+            return earlier
+    node.already_added = False
     return node
+
+
+def _added_with(plan: Plan, key: str) -> Node | None:
+    """The node an "Add" form with this one-time value created, marked `already_added`."""
+    earlier = Node.objects.filter(plan=plan, submission_key=key).first()
+    if earlier is not None:
+        earlier.plan = plan
+        earlier.already_added = True
+    return earlier
 
 
 def node_descendants(node: Node) -> list[Node]:

@@ -228,3 +228,49 @@ def test_revert_from_a_stale_page_is_a_conflict(plan, editor):
     intro = node_update(node=intro, base_revision=1, data={"body": "Changed."}, user=editor)
     with pytest.raises(EditConflict):
         node_revert(node=intro, history_id=first.history_id, user=editor, base_revision=1)
+
+
+def test_the_database_holds_one_node_per_plan_and_add_form(plan):
+    from django.db import IntegrityError, transaction
+
+    Node.objects.create(plan=plan, title="First", position=10, submission_key="same")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Node.objects.create(plan=plan, title="Second", position=11, submission_key="same")
+    # No key is not a key: any number of nodes have none.
+    assert Node.objects.filter(plan=plan, submission_key="").count() >= 2
+
+
+def test_node_create_with_a_used_key_returns_the_first_node(plan, monkeypatch):
+    first = node_create(
+        plan=plan, parent=None, kind="narrative", data={"title": "Once"}, user=None, submission_key="k1"
+    )
+    again = node_create(
+        plan=plan, parent=None, kind="narrative", data={"title": "Twice"}, user=None, submission_key="k1"
+    )
+    assert (first.already_added, again.already_added, again.pk) == (False, True, first.pk)
+    assert not Node.objects.filter(plan=plan, title="Twice").exists()
+
+
+def test_a_duplicate_key_that_slips_past_the_check_is_caught_by_the_database(plan, monkeypatch):
+    """Were the lock not to serialise two sends, the unique constraint still refuses the second."""
+    from plans.services import nodes as node_services
+
+    first = node_create(
+        plan=plan, parent=None, kind="narrative", data={"title": "Once"}, user=None, submission_key="k2"
+    )
+    real = node_services._added_with
+    calls = []
+
+    def blind_first_look(plan, key):
+        calls.append(key)
+        return None if len(calls) == 1 else real(plan, key)
+
+    monkeypatch.setattr(node_services, "_added_with", blind_first_look)
+    count = Node.objects.filter(plan=plan).count()
+    again = node_create(
+        plan=plan, parent=None, kind="narrative", data={"title": "Twice"}, user=None, position=0, submission_key="k2"
+    )
+    assert (again.pk, again.already_added, len(calls)) == (first.pk, True, 2)
+    assert Node.objects.filter(plan=plan).count() == count
+    # The savepoint undid the renumbering of the siblings too: the first one is still first.
+    assert Node.objects.filter(plan=plan, parent=None).live().order_by("position").first().title == "Introduction"

@@ -50,6 +50,7 @@ ROUTES: dict[str, str] = {
     "plans:deleted_nodes": WORKSPACE,
     "plans:recent_changes": WORKSPACE,
     "plans:workspace_publish": PUBLISHER,
+    "plans:plan_settings": PUBLISHER,
     "plans:workspace_references": WORKSPACE,
     "plans:reference_add": WORKSPACE,
     "plans:reference_edit": WORKSPACE,

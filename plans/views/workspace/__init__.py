@@ -17,6 +17,7 @@ from .nodes import (
 )
 from .publish import publish
 from .references import reference_add, reference_delete_view, reference_edit, reference_list
+from .settings import plan_settings
 
 __all__ = [
     "deleted_nodes",
@@ -34,6 +35,7 @@ __all__ = [
     "node_revert_view",
     "outline",
     "outline_subtree",
+    "plan_settings",
     "preview",
     "publish",
     "recent_changes",

@@ -212,20 +212,15 @@ def _form_page(request, plan, *, form: NodeForm, kind: str, node=None, parent=No
     return render(request, "plans/workspace/node_form.html", context)
 
 
-ADDED_SESSION_KEY = "plans:added-by-submission"
+def _already_added(plan: Plan, submission: str) -> Node | None:
+    """The node an earlier sending of this same "Add" form created (a quick look before the
+    form is checked against the tree; node_create holds the rule under concurrency)."""
+    return Node.objects.filter(plan=plan, submission_key=submission).first() if submission else None
 
 
-def _already_added(request: HttpRequest, plan: Plan, submission: str) -> Node | None:
-    """The node an earlier sending of this same "Add" form created, if it still exists."""
-    node_id = request.session.get(ADDED_SESSION_KEY, {}).get(submission) if submission else None
-    return Node.objects.live().filter(plan=plan, pk=node_id).first() if node_id else None
-
-
-def _remember_added(request: HttpRequest, submission: str, node: Node) -> None:
-    if submission:
-        added = request.session.get(ADDED_SESSION_KEY, {})
-        added[submission] = node.pk
-        request.session[ADDED_SESSION_KEY] = dict(list(added.items())[-20:])  # the last few forms are enough
+def _added_twice(request: HttpRequest, plan: Plan, node: Node) -> HttpResponse:
+    messages.info(request, f"“{node.title}” was already added: the form was sent twice, so it was added once.")
+    return redirect(outline_url(plan, node))
 
 
 @workspace_view()
@@ -245,9 +240,8 @@ def node_add(request: HttpRequest, plan: Plan) -> HttpResponse:
     if request.method == "POST":
         if "preview" in request.POST:
             preview_html = _preview_html(plan, request.POST.get("body"))
-        elif form.is_valid() and (done := _already_added(request, plan, form.cleaned_data["submission"])):
-            messages.info(request, f"“{done.title}” was already added: the form was sent twice, so it was added once.")
-            return redirect(outline_url(plan, done))
+        elif form.is_valid() and (done := _already_added(plan, form.cleaned_data["submission"])):
+            return _added_twice(request, plan, done)
         elif form.is_valid():
             try:
                 node = node_create(
@@ -257,11 +251,13 @@ def node_add(request: HttpRequest, plan: Plan) -> HttpResponse:
                     data=form.content(),
                     user=request.user,
                     message=form.cleaned_data["message"],
+                    submission_key=form.cleaned_data["submission"],
                 )
             except (NodeError, ValidationError) as error:
                 add_service_errors(form, error)
             else:
-                _remember_added(request, form.cleaned_data["submission"], node)
+                if node.already_added:
+                    return _added_twice(request, plan, node)
                 messages.success(request, f"Added “{node.title}”.")
                 return redirect(outline_url(plan, node))
     return _form_page(request, plan, form=form, kind=kind, parent=parent, preview=preview_html)

@@ -38,6 +38,11 @@ def public_paths(client: Client) -> list[str]:
         reverse("tracking:indicators_csv", args=[slug]),
         reverse("tracking:indicators_json", args=[slug]),
         reverse("tracking:report_list", args=[slug]),
+        reverse("plans:plan_feed", args=[slug]),
+        reverse("plans:feed"),
+        reverse("search:plan_search", args=[slug]) + "?q=committee",
+        reverse("search:search_all") + "?q=committee",
+        reverse("notifications:subscribe", args=[slug]),
     ]
     for number in ("1.0", "1.1"):
         paths += [

@@ -323,12 +323,18 @@ def test_a_new_plan_under_a_slug_that_was_missing_is_found(client, make_plan):
     assert client.get("/plans/later/").status_code == HTTPStatus.OK
 
 
-def test_a_plan_title_change_shows_on_pages_that_show_the_live_title(client, two_versions):
+def test_a_draft_title_change_reaches_readers_only_when_published(client, two_versions):
+    # The plan's title is draft content like any section (issue 13): the pages, cached or
+    # rebuilt after the plan row changed, keep the published one until the next version.
     url = f"/plans/{two_versions.slug}/versions/"
-    client.get(url)
+    published = client.get(url).content
     two_versions.title = "A better title"
     two_versions.save()
+    assert b"A better title" not in client.get(url).content
+    add_node(two_versions, "One more section")
+    plan_publish(plan=two_versions, notes="New title.")
     assert b"A better title" in client.get(url).content
+    assert published != client.get(url).content
 
 
 def test_draft_edits_never_reach_a_cached_page(client, two_versions):

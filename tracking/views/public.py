@@ -52,13 +52,9 @@ def _published(request: HttpRequest, slug: str, as_of: dt.date) -> tuple[Plan, V
     return plan, shown
 
 
-def _as_of(request: HttpRequest, *, default: dt.date | None = None) -> dt.date:
-    """?as_of=YYYY-MM-DD to look back; `default` (today) otherwise, and never later than today."""
-    try:
-        chosen = dt.date.fromisoformat(request.GET.get("as_of", "")[:10])
-    except ValueError:
-        return default or today()
-    return min(chosen, today())
+def _as_of(request: HttpRequest) -> dt.date:
+    """?as_of=YYYY-MM-DD to look back; today otherwise (and never later than today)."""
+    return as_of_param(request) or today()
 
 
 def as_of_param(request: HttpRequest) -> dt.date | None:

@@ -172,36 +172,48 @@ def item(request: HttpRequest, plan: Plan, comment_id: int) -> HttpResponse:
     return _item_page(request, plan, _item(plan, comment_id))
 
 
-@require_POST
-@workspace_view()
-def item_answer(request: HttpRequest, plan: Plan, comment_id: int) -> HttpResponse:
+def _moderate(request: HttpRequest, plan: Plan, comment_id: int, *, form_class, act, done: str, form_name: str):
+    """Validate the item's answer or hide form, call `act(comment, cleaned_data)`, redirect with `done`;
+    on a refusal, the item's page again with the form and its errors."""
     comment = _item(plan, comment_id)
-    form = AnswerForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            comment_answer(comment=comment, user=request.user, **form.cleaned_data)
+            act(comment, form.cleaned_data)
         except ConsultationError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Item #{comment.pk} is answered.")
+            messages.success(request, done.format(pk=comment.pk))
             return redirect("consultations:committee", slug=plan.slug)
-    return _item_page(request, plan, comment, answer_form=form, status=HTTPStatus.BAD_REQUEST)
+    return _item_page(request, plan, comment, **{form_name: form}, status=HTTPStatus.BAD_REQUEST)
+
+
+@require_POST
+@workspace_view()
+def item_answer(request: HttpRequest, plan: Plan, comment_id: int) -> HttpResponse:
+    return _moderate(
+        request,
+        plan,
+        comment_id,
+        form_class=AnswerForm,
+        act=lambda comment, data: comment_answer(comment=comment, user=request.user, **data),
+        done="Item #{pk} is answered.",
+        form_name="answer_form",
+    )
 
 
 @require_POST
 @workspace_view()
 def item_hide(request: HttpRequest, plan: Plan, comment_id: int) -> HttpResponse:
-    comment = _item(plan, comment_id)
-    form = HideForm(request.POST)
-    if form.is_valid():
-        try:
-            comment_hide(comment=comment, user=request.user, reason=form.cleaned_data["reason"])
-        except ConsultationError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"Item #{comment.pk} is hidden from readers.")
-            return redirect("consultations:committee", slug=plan.slug)
-    return _item_page(request, plan, comment, hide_form=form, status=HTTPStatus.BAD_REQUEST)
+    return _moderate(
+        request,
+        plan,
+        comment_id,
+        form_class=HideForm,
+        act=lambda comment, data: comment_hide(comment=comment, user=request.user, reason=data["reason"]),
+        done="Item #{pk} is hidden from readers.",
+        form_name="hide_form",
+    )
 
 
 @require_POST

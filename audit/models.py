@@ -37,7 +37,16 @@ class AuditAction(models.TextChoices):
     # Consultations on a draft (written by the consultation services)
     CONSULTATION_OPENED = "consultation_opened", "Consultation opened"
     CONSULTATION_CLOSED = "consultation_closed", "Consultation closed"
-    COMMENT_MODERATED = "comment_moderated", "Comment moderated"
+    CONSULTATION_EXTENDED = "consultation_extended", "Consultation extended"
+    COMMENT_MODERATED = "comment_moderated", "Comment hidden by the committee"
+    ITEM_ANSWERED = "item_answered", "Comment or amendment answered"
+    AMENDMENT_ACCEPTED = "amendment_accepted", "Amendment accepted into the draft"
+    SHARE_LINK_CREATED = "share_link_created", "Review link created"
+    SHARE_LINK_REVOKED = "share_link_revoked", "Review link withdrawn"
+    # Review of the draft before publishing
+    REVIEW_REQUESTED = "review_requested", "Review of the draft asked for"
+    REVIEW_DECIDED = "review_decided", "Review of the draft answered"
+    REVIEW_WITHDRAWN = "review_withdrawn", "Review request withdrawn"
 
 
 class AuditLogImmutableError(Exception):

@@ -65,9 +65,10 @@ class ConsultationError(ValueError):
     """The action is refused; the message says why, in words for the person who tried."""
 
 
-def author_hash(consultation: Consultation, user) -> str:
-    """A keyed hash standing for `user` within this consultation only: no name, no id, no link across consultations."""
-    message = f"consultation-author:{consultation.pk}:{user.pk}".encode()
+def author_hash(consultation: Consultation, user, *, key: str | None = None) -> str:
+    """A keyed hash standing for `user` (or a review link's `key`) within this consultation only:
+    no name, no id, no link across consultations."""
+    message = f"consultation-author:{consultation.pk}:{key if key is not None else user.pk}".encode()
     return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
 
 
@@ -181,12 +182,11 @@ def consultation_extend(*, consultation: Consultation, user, closes_at: dt.datet
         current.save(update_fields=["closes_at"])
         forget_open_consultation(current.plan_id)
         audit_record(
-            action=AuditAction.CONSULTATION_OPENED,
+            action=AuditAction.CONSULTATION_EXTENDED,
             actor=user,
             plan=current.plan,
             details={
                 "consultation": current.pk,
-                "change": "extended",
                 "from": previous.isoformat(),
                 "closes_at": closes_at.isoformat(),
             },
@@ -240,7 +240,8 @@ def may_take_part(user, consultation: Consultation) -> bool:
 def comment_post(
     *,
     consultation: Consultation,
-    user,
+    user=None,
+    link=None,
     section_id: int,
     body: str,
     kind: str = Kind.COMMENT,
@@ -253,9 +254,19 @@ def comment_post(
     Refused when the consultation is closed, past the rate limit (COMMENT_RATE_LIMIT per
     COMMENT_RATE_PERIOD seconds per person), or beyond the length limits. With `anonymous`,
     the author is not stored at all.
+
+    Sent through a review link (`link`, a ShareLink that takes comments on this consultation)
+    instead of by a signed-in `user`, it has no author and is marked with the link's label.
     """
-    if not may_take_part(user, consultation):
+    if link is not None:
+        if link.consultation_id != consultation.pk or not link.takes_comments:
+            raise ConsultationError("This review link does not take comments (any more).")
+        anonymous = False
+        sender_key = f"link-{link.pk}"
+    elif not may_take_part(user, consultation):
         raise ConsultationError("Sign in to take part in this consultation.")
+    else:
+        sender_key = str(user.pk)
     if not consultation.is_open:
         raise ConsultationError("This consultation is closed; it can no longer be commented on.")
     body = (body or "").strip()
@@ -288,7 +299,7 @@ def comment_post(
             raise ConsultationError("The suggested wording is the same as the section's; change something first.")
     else:
         proposed_text = ""
-    if not hit(scope="consultation-comment", key=str(user.pk), limit=COMMENT_RATE_LIMIT, period=COMMENT_RATE_PERIOD):
+    if not hit(scope="consultation-comment", key=sender_key, limit=COMMENT_RATE_LIMIT, period=COMMENT_RATE_PERIOD):
         raise ConsultationError(
             f"You have sent {COMMENT_RATE_LIMIT} comments in the last few minutes. Wait a little before sending more."
         )
@@ -300,9 +311,11 @@ def comment_post(
             parent=parent,
             body=body,
             proposed_text=proposed_text,
-            author=None if anonymous else user,
+            author=None if anonymous or link is not None else user,
             anonymous=anonymous,
-            author_hash=author_hash(consultation, user),
+            link_label=link.label if link is not None else "",
+            share_link=link,
+            author_hash=author_hash(consultation, user if link is None else None, key=sender_key),
         )
         notify_committee(
             plan=consultation.plan,
@@ -310,7 +323,7 @@ def comment_post(
             subject=f"New {comment.get_kind_display().lower()} on {section['number']} {section['title']}"[:150],
             text=body[:1000],
             path=reverse("consultations:item", kwargs={"slug": consultation.plan.slug, "comment_id": comment.pk}),
-            actor=None if anonymous else user,
+            actor=None if anonymous or link is not None else user,
         )
     return comment
 
@@ -358,10 +371,10 @@ def comment_answer(*, comment: Comment, user, status: str, reason: str) -> Comme
         comment.answered_by, comment.answered_at = user, timezone.now()
         comment.save(update_fields=["answer_status", "answer_reason", "answered_by", "answered_at"])
         audit_record(
-            action=AuditAction.COMMENT_MODERATED,
+            action=AuditAction.ITEM_ANSWERED,
             actor=user,
             plan=comment.consultation.plan,
-            details={"comment": comment.pk, "change": "answered", "status": status},
+            details={"comment": comment.pk, "status": status},
         )
     return comment
 
@@ -377,7 +390,7 @@ def comment_hide(*, comment: Comment, user, reason: str) -> Comment:
             action=AuditAction.COMMENT_MODERATED,
             actor=user,
             plan=comment.consultation.plan,
-            details={"comment": comment.pk, "change": "hidden", "reason": reason},
+            details={"comment": comment.pk, "reason": reason},
         )
     return comment
 
@@ -417,9 +430,9 @@ def amendment_accept(*, comment: Comment, user, base_revision: int, reason: str 
         comment.answered_by, comment.answered_at = user, timezone.now()
         comment.save(update_fields=["answer_status", "answer_reason", "answered_by", "answered_at"])
         audit_record(
-            action=AuditAction.COMMENT_MODERATED,
+            action=AuditAction.AMENDMENT_ACCEPTED,
             actor=user,
             plan=comment.consultation.plan,
-            details={"comment": comment.pk, "change": "amendment accepted", "section": node.pk},
+            details={"comment": comment.pk, "section": node.pk},
         )
     return saved

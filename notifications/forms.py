@@ -19,4 +19,4 @@ class SubscribeForm(forms.Form):
 class CommitteePreferenceForm(forms.ModelForm):
     class Meta:
         model = CommitteePreference
-        fields = ["consultations", "comments"]
+        fields = ["consultations", "comments", "reviews"]

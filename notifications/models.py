@@ -90,6 +90,7 @@ class CommitteeEvent(models.TextChoices):
 
     CONSULTATIONS = "consultations", "Consultations on a draft (opened, extended, closed)"
     COMMENTS = "comments", "Comments and suggested amendments during a consultation"
+    REVIEWS = "reviews", "Review of the draft before publishing (asked for, approved, changes asked)"
 
 
 class CommitteePreference(models.Model):
@@ -108,6 +109,11 @@ class CommitteePreference(models.Model):
         default=False,
         verbose_name="Comments and amendments",
         help_text="Email me when someone comments on a draft or suggests an amendment.",
+    )
+    reviews = models.BooleanField(
+        default=True,
+        verbose_name="Reviews of the draft",
+        help_text="Email me when a review of the draft is asked of me, or my request is answered.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 

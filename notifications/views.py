@@ -197,6 +197,7 @@ def committee_settings(request: HttpRequest, plan: Plan) -> HttpResponse:
                 user=request.user,
                 consultations=form.cleaned_data["consultations"],
                 comments=form.cleaned_data["comments"],
+                reviews=form.cleaned_data["reviews"],
             )
         except CommitteePreferenceError as error:
             form.add_error(None, str(error))

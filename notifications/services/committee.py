@@ -14,13 +14,15 @@ class CommitteePreferenceError(ValueError):
     """The choice cannot be recorded; the message says why."""
 
 
-def committee_preference_set(*, plan: Plan, user, consultations: bool, comments: bool) -> CommitteePreference:
+def committee_preference_set(
+    *, plan: Plan, user, consultations: bool, comments: bool, reviews: bool = True
+) -> CommitteePreference:
     """Record which notices `user` wants about `plan`. Only the plan's committee members may choose."""
     if not PlanRole.objects.filter(plan=plan, user=user).exists():
         raise CommitteePreferenceError("Only the plan's committee members receive committee notices.")
     with transaction.atomic():
         preference, _ = CommitteePreference.objects.update_or_create(
-            plan=plan, user=user, defaults={"consultations": consultations, "comments": comments}
+            plan=plan, user=user, defaults={"consultations": consultations, "comments": comments, "reviews": reviews}
         )
     return preference
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from plans.models import Plan, PlanRole
 
-from ..models import CommitteeEvent, Delivery, DeliveryKind
+from ..models import CommitteeEvent, CommitteePreference, Delivery, DeliveryKind
 from ..selectors import follower_recipients
 from .outbox import sending_enqueue_on_commit
 
@@ -81,6 +81,40 @@ def notify_committee(*, plan: Plan, event: str, subject: str, text: str, path: s
             for user_id in members.values_list("user_id", flat=True).distinct()
         ]
     )
+
+
+def notify_members(*, plan: Plan, users, event: str, subject: str, text: str, path: str) -> list[Delivery]:
+    """Queue one email to each of `users` who is on the plan's committee: a notice meant for them
+    (a review asked of a publisher, the answer to an editor's request).
+
+    Such notices are on unless the member turned that kind off: a member with no choices
+    recorded yet gets a row with the defaults, so the email's one-click unsubscribe works.
+    Same `event`, `subject`, `text` and `path` rules as `notify_committee`.
+    """
+    event = CommitteeEvent(event).value
+    notice = _notice(subject, text, path)
+    user_ids = set(
+        PlanRole.objects.filter(plan=plan, user__in=users, user__is_active=True).values_list("user_id", flat=True)
+    )
+    with transaction.atomic():
+        for user_id in user_ids:
+            CommitteePreference.objects.get_or_create(plan=plan, user_id=user_id)
+        wanting = CommitteePreference.objects.filter(plan=plan, user_id__in=user_ids, **{event: True})
+        now = timezone.now()
+        return _queue(
+            [
+                Delivery(
+                    kind=DeliveryKind.COMMITTEE,
+                    plan=plan,
+                    user_id=user_id,
+                    event=event,
+                    context=notice,
+                    created_at=now,
+                    next_attempt_at=now,
+                )
+                for user_id in sorted(wanting.values_list("user_id", flat=True))
+            ]
+        )
 
 
 def notify_followers(*, plan: Plan, subject: str, text: str, path: str, signed_in_only: bool = False) -> list[Delivery]:

@@ -31,7 +31,16 @@ class _LengthMessage:
         )
 
 
-class CommentForm(forms.Form):
+class _AnonymityOptional:
+    """`anonymity=False` (a review link: the link's label stands for its holder) drops the choice."""
+
+    def __init__(self, *args, anonymity: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not anonymity:
+            del self.fields["anonymous"]
+
+
+class CommentForm(_AnonymityOptional, forms.Form):
     section_id = forms.IntegerField(widget=forms.HiddenInput)
     parent_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     body = _LengthMessage.limited(BODY_MAX_LENGTH, label="Your comment", help_text=BODY_HELP)
@@ -40,7 +49,7 @@ class CommentForm(forms.Form):
     )
 
 
-class AmendmentForm(forms.Form):
+class AmendmentForm(_AnonymityOptional, forms.Form):
     section_id = forms.IntegerField(widget=forms.HiddenInput)
     proposed_text = _LengthMessage.limited(
         PROPOSED_MAX_LENGTH,

@@ -113,6 +113,14 @@ class Comment(models.Model):
         help_text="Never stored for an anonymous comment.",
     )
     anonymous = models.BooleanField(default=False)
+    link_label = models.CharField(
+        max_length=LABEL_MAX_LENGTH,
+        blank=True,
+        help_text="Set when sent through a review link: the link's label, shown instead of an author.",
+    )
+    share_link = models.ForeignKey(
+        "ShareLink", null=True, blank=True, on_delete=models.SET_NULL, related_name="comments", editable=False
+    )
     author_hash = models.CharField(
         max_length=64, blank=True, help_text="Keyed hash of the author within this consultation (no name, no id)."
     )
@@ -138,6 +146,10 @@ class Comment(models.Model):
             models.CheckConstraint(
                 condition=Q(kind="amendment") | Q(proposed_text=""), name="only_amendments_propose_text"
             ),
+            models.CheckConstraint(
+                condition=Q(link_label="") | Q(author=None, anonymous=False),
+                name="link_comment_has_no_author",
+            ),
         ]
         indexes = [models.Index(fields=["consultation", "section_id"])]
 
@@ -156,6 +168,8 @@ class Comment(models.Model):
         """How every page, export and the admin name the author: never anyone for an anonymous comment."""
         if self.anonymous:
             return "Anonymous"
+        if self.link_label:
+            return self.link_label
         if self.author is None:
             return "A former member"
         return self.author.display_name
@@ -190,9 +204,30 @@ class ShareLink(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     uses = models.PositiveIntegerField(default=0, help_text="How many times the link was opened.")
+    consultation = models.ForeignKey(
+        Consultation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="share_links",
+        editable=False,
+        help_text="The consultation whose candidate the link shows, when it was made during one.",
+    )
+    allow_comments = models.BooleanField(
+        default=False,
+        verbose_name="Reviewers may comment",
+        help_text="Comments sent through the link join the consultation, marked with the link's label.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(allow_comments=False) | Q(consultation__isnull=False),
+                name="commenting_link_belongs_to_a_consultation",
+                violation_error_message="A link can take comments only during a consultation.",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.label
@@ -204,3 +239,76 @@ class ShareLink(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and not self.is_expired
+
+    @property
+    def takes_comments(self) -> bool:
+        """True while a reviewer may comment through it: allowed, active, and its consultation open."""
+        return self.allow_comments and self.is_active and self.consultation is not None and self.consultation.is_open
+
+
+class ReviewState(models.TextChoices):
+    WAITING = "waiting", "Waiting for a publisher"
+    APPROVED = "approved", "Approved"
+    CHANGES = "changes", "Changes asked for"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class ReviewRequest(models.Model):
+    """An editor's request that a publisher review the draft before it is published.
+
+    It concerns the draft as it was when asked (`draft_hash`); a publisher approves it or asks
+    for changes with a comment. Publishing the plan ends it (`version`).
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="review_requests")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(
+        max_length=REASON_MAX_LENGTH, blank=True, verbose_name="What to look at", help_text="Optional."
+    )
+    draft_hash = models.CharField(max_length=64, editable=False, help_text="The draft asked about.")
+    state = models.CharField(max_length=10, choices=ReviewState.choices, default=ReviewState.WAITING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_hash = models.CharField(max_length=64, blank=True, help_text="The draft the publisher saw.")
+    comment = models.TextField(max_length=REASON_MAX_LENGTH, blank=True, verbose_name="Publisher's comment")
+    version = models.ForeignKey(
+        PlanVersion,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="review_requests",
+        editable=False,
+        help_text="The version that was published after this review.",
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan"],
+                condition=Q(state="waiting"),
+                name="one_waiting_review_per_plan",
+                violation_error_message="A review of this draft is already asked for.",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["waiting", "withdrawn"]) | Q(decided_at__isnull=False),
+                name="decided_review_has_a_date",
+                violation_error_message="An approval or a request for changes needs its date.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Review of {self.plan.slug} ({self.get_state_display().lower()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("consultations:review_request", kwargs={"slug": self.plan.slug})
+
+    @property
+    def is_current(self) -> bool:
+        """Still about the working draft: not withdrawn, and no version published since."""
+        return self.version_id is None and self.state != ReviewState.WITHDRAWN

@@ -23,6 +23,7 @@ from plans.permissions import can_publish
 from plans.snapshot import plan_snapshot
 
 from .models import LABEL_MAX_LENGTH, ShareLink
+from .selectors import open_consultation
 from .services import ConsultationError
 
 SALT = "consultations.share-link"
@@ -44,8 +45,14 @@ def share_url(link: ShareLink) -> str:
     return reverse("consultations:review", kwargs={"token": share_token(link)})
 
 
-def share_link_create(*, plan: Plan, user, label: str, expires_at: dt.datetime | None = None) -> ShareLink:
-    """Freeze the draft and make a link to it. Publishers only; audited."""
+def share_link_create(
+    *, plan: Plan, user, label: str, expires_at: dt.datetime | None = None, allow_comments: bool = False
+) -> ShareLink:
+    """Freeze the draft and make a link to it. Publishers only; audited.
+
+    With `allow_comments`, the link shows the open consultation's candidate instead, and what
+    its holder sends joins that consultation under the link's label (until either closes).
+    """
     if not can_publish(user, plan):
         raise ConsultationError("Only the plan's publishers may share the draft.")
     label = " ".join((label or "").split())
@@ -54,19 +61,26 @@ def share_link_create(*, plan: Plan, user, label: str, expires_at: dt.datetime |
     if expires_at is not None and expires_at <= timezone.now():
         raise ConsultationError("The closing date must be in the future.")
     with transaction.atomic():
+        consultation = open_consultation(plan) if allow_comments else None
+        if allow_comments and consultation is None:
+            raise ConsultationError(
+                "Reviewers can comment only while a consultation is open. Open one first, or make a read-only link."
+            )
         link = ShareLink.objects.create(
             plan=plan,
             label=label,
-            snapshot=plan_snapshot(plan),
+            snapshot=consultation.snapshot if consultation is not None else plan_snapshot(plan),
             nonce=secrets.token_hex(16),
             created_by=user,
             expires_at=expires_at,
+            consultation=consultation,
+            allow_comments=allow_comments,
         )
         audit_record(
-            action=AuditAction.CONSULTATION_OPENED,
+            action=AuditAction.SHARE_LINK_CREATED,
             actor=user,
             plan=plan,
-            details={"change": "share link created", "link": link.pk, "label": label},
+            details={"link": link.pk, "label": label, "comments": allow_comments},
         )
     return link
 
@@ -81,10 +95,10 @@ def share_link_revoke(*, link: ShareLink, user) -> ShareLink:
         link.revoked_at, link.revoked_by = timezone.now(), user
         link.save(update_fields=["revoked_at", "revoked_by"])
         audit_record(
-            action=AuditAction.CONSULTATION_CLOSED,
+            action=AuditAction.SHARE_LINK_REVOKED,
             actor=user,
             plan=link.plan,
-            details={"change": "share link revoked", "link": link.pk, "label": link.label},
+            details={"link": link.pk, "label": link.label},
         )
     return link
 
@@ -93,7 +107,9 @@ def share_link_use(token: str) -> ShareLink:
     """The link this token stands for, its use counted; LinkRefused if forged, revoked or expired."""
     try:
         data = signing.loads(token, salt=SALT)
-        link = ShareLink.objects.select_related("plan").get(pk=int(data["l"]), nonce=str(data["n"]))
+        link = ShareLink.objects.select_related("plan", "consultation__plan").get(
+            pk=int(data["l"]), nonce=str(data["n"])
+        )
     except (signing.BadSignature, ShareLink.DoesNotExist, KeyError, TypeError, ValueError) as error:
         raise LinkRefused("This review link is not valid. Check that it was copied whole.", gone=False) from error
     if link.revoked_at is not None:

@@ -43,22 +43,75 @@ def _reader_consultation(request: HttpRequest, slug: str) -> tuple:
     return plan, consultation
 
 
+def section_forms(consultation: Consultation, *, failed: dict | None = None, anonymity: bool = True) -> list:
+    """The candidate's sections with their items and, per section, a comment and an amendment form
+    (ids unique on the page). The form that failed (`failed`, from `post_from`) is put back in its place."""
+    failed = failed or {}
+    sections = items_by_section(consultation)
+    for entry in sections:
+        section_id = entry.section["id"]
+        entry.html = section_html(consultation, entry.section)
+        entry.comment_form = CommentForm(
+            auto_id=f"comment-{section_id}-%s", initial={"section_id": section_id}, anonymity=anonymity
+        )
+        entry.amendment_form = AmendmentForm(
+            auto_id=f"amendment-{section_id}-%s",
+            initial={"section_id": section_id, "proposed_text": entry.section.get("body") or ""},
+            anonymity=anonymity,
+        )
+        if failed.get("section_id") == section_id and not failed.get("parent_id"):
+            setattr(entry, f"{failed['kind']}_form", failed["form"])
+            setattr(entry, f"{failed['kind']}_failed", True)
+        for item in entry.items:
+            if item.kind == Kind.AMENDMENT:
+                item.diff_html = amendment_diff(consultation, item.section_id, item.proposed_text)
+    return sections
+
+
+def post_from(request: HttpRequest, consultation: Consultation, *, link=None) -> tuple[Comment | None, dict]:
+    """Validate and send the comment, reply or amendment in request.POST, by the signed-in user or
+    through a review `link`: (the comment, {}) or (None, what `section_forms` needs to show the failure)."""
+    kind = Kind.AMENDMENT if request.POST.get("kind") == Kind.AMENDMENT else Kind.COMMENT
+    raw_section = request.POST.get("section_id", "")
+    section_id = int(raw_section) if raw_section.isdigit() and len(raw_section) < 19 else None
+    parent_id = request.POST.get("parent_id", "")
+    auto_id = f"reply-{parent_id[:19]}-%s" if parent_id else f"{kind}-{section_id}-%s"
+    form = (AmendmentForm if kind == Kind.AMENDMENT else CommentForm)(
+        request.POST, auto_id=auto_id, anonymity=link is None
+    )
+    failed = {"form": form, "kind": kind, "section_id": section_id, "parent_id": parent_id}
+    if not form.is_valid():
+        return None, failed
+    data = form.cleaned_data
+    parent = None
+    if data.get("parent_id"):
+        parent = Comment.objects.filter(consultation=consultation, pk=data["parent_id"]).first()
+    try:
+        comment = comment_post(
+            consultation=consultation,
+            user=request.user if link is None else None,
+            link=link,
+            section_id=data["section_id"],
+            body=data["body"],
+            kind=kind,
+            proposed_text=data.get("proposed_text", ""),
+            parent=parent,
+            anonymous=data.get("anonymous", False),
+        )
+    except ConsultationError as error:
+        form.add_error(None, str(error))
+        return None, failed
+    return comment, {}
+
+
 def _page(request: HttpRequest, plan, consultation: Consultation | None, *, failed: dict | None = None, status=200):
     context = {"plan": plan, "consultation": consultation, "failed": failed or {}}
     if consultation is not None:
-        sections = items_by_section(consultation)
-        for entry in sections:
-            entry.html = section_html(consultation, entry.section)
-            for item in entry.items:
-                if item.kind == Kind.AMENDMENT:
-                    item.diff_html = amendment_diff(consultation, item.section_id, item.proposed_text)
         context.update(
-            sections=sections,
+            sections=section_forms(consultation, failed=failed),
             references_html=references_html(consultation),
             can_take_part=consultation.is_open and may_take_part(request.user, consultation),
             change=what_would_change(consultation),
-            comment_form=CommentForm(),
-            amendment_form=AmendmentForm(),
             anonymity_help=ANONYMITY_HELP,
         )
     response = render(request, "consultations/consultation.html", context, status=status)
@@ -86,35 +139,10 @@ def comment_create(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("consultations:consultation", slug=plan.slug)
     if not request.user.is_authenticated:
         return redirect_to_login(consultation.get_absolute_url())
-    kind = Kind.AMENDMENT if request.POST.get("kind") == Kind.AMENDMENT else Kind.COMMENT
-    form = (AmendmentForm if kind == Kind.AMENDMENT else CommentForm)(request.POST)
-    failed = {
-        "form": form,
-        "kind": kind,
-        "section_id": request.POST.get("section_id"),
-        "parent_id": request.POST.get("parent_id"),
-    }
-    if form.is_valid():
-        data = form.cleaned_data
-        parent = None
-        if data.get("parent_id"):
-            parent = Comment.objects.filter(consultation=consultation, pk=data["parent_id"]).first()
-        try:
-            comment = comment_post(
-                consultation=consultation,
-                user=request.user,
-                section_id=data["section_id"],
-                body=data["body"],
-                kind=kind,
-                proposed_text=data.get("proposed_text", ""),
-                parent=parent,
-                anonymous=data["anonymous"],
-            )
-        except ConsultationError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Thank you: your " + comment.get_kind_display().lower() + " is posted.")
-            return redirect(comment.get_absolute_url())
+    comment, failed = post_from(request, consultation)
+    if comment is not None:
+        messages.success(request, "Thank you: your " + comment.get_kind_display().lower() + " is posted.")
+        return redirect(comment.get_absolute_url())
     return _page(request, plan, consultation, failed=failed, status=HTTPStatus.BAD_REQUEST)
 
 

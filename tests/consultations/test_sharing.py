@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from audit.models import AuditLogEntry
+from audit.models import AuditAction, AuditLogEntry
 from consultations.models import ShareLink
 from consultations.services import ConsultationError
 from consultations.sharing import share_link_create, share_link_revoke, share_url
@@ -61,7 +61,7 @@ def test_a_link_shows_the_frozen_draft_and_counts_its_uses(public_setting):
     assert "External reviewer: funding agency" in text
     link.refresh_from_db()
     assert link.uses == 2
-    assert AuditLogEntry.objects.filter(details__change="share link created").count() == 1
+    assert AuditLogEntry.objects.filter(action=AuditAction.SHARE_LINK_CREATED).count() == 1
 
 
 def test_revoked_and_expired_links_are_gone_with_a_plain_message(public_setting):
@@ -74,7 +74,7 @@ def test_revoked_and_expired_links_are_gone_with_a_plain_message(public_setting)
     gone = Client().get(share_url(link))
     assert gone.status_code == HTTPStatus.GONE
     assert b"withdrawn by the committee" in gone.content
-    assert AuditLogEntry.objects.filter(details__change="share link revoked").count() == 1
+    assert AuditLogEntry.objects.filter(action=AuditAction.SHARE_LINK_REVOKED).count() == 1
 
     soon = share_link_create(
         plan=plan, user=people.publisher, label="Short", expires_at=timezone.now() + dt.timedelta(seconds=60)

@@ -8,13 +8,17 @@ class ConsultationsConfig(AppConfig):
 
     def ready(self) -> None:
         from plans.caching import register_data_mark
-        from plans.hooks import register_publish_listener, register_section_extras
+        from plans.hooks import register_publish_listener, register_section_extras, register_workspace_panel
 
         from .banner import banner_stamp
         from .marks import data_marks
+        from .reviews import review_end_on_publish
         from .services import consultation_link_version
+        from .views.review import review_panel
 
         register_section_extras(banner_stamp)
         register_publish_listener(consultation_link_version)
+        register_publish_listener(review_end_on_publish)
+        register_workspace_panel(review_panel)
         # The version pages' cached copies are rebuilt when a consultation opens or closes.
         register_data_mark(data_marks)

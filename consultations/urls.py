@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import committee, public, sharing
+from .views import committee, public, review, sharing
 
 app_name = "consultations"
 
@@ -22,6 +22,12 @@ urlpatterns = [
     path("plans/<slug:slug>/edit/consultation/items/<int:comment_id>/hide/", committee.item_hide, name="item_hide"),
     path(
         "plans/<slug:slug>/edit/consultation/items/<int:comment_id>/accept/", committee.item_accept, name="item_accept"
+    ),
+    path("plans/<slug:slug>/edit/review/", review.review_page, name="review_request"),
+    path("plans/<slug:slug>/edit/review/ask/", review.review_ask_view, name="review_ask"),
+    path("plans/<slug:slug>/edit/review/<int:review_id>/decide/", review.review_decide_view, name="review_decide"),
+    path(
+        "plans/<slug:slug>/edit/review/<int:review_id>/withdraw/", review.review_withdraw_view, name="review_withdraw"
     ),
     path("plans/<slug:slug>/edit/share/", sharing.share, name="share"),
     path("plans/<slug:slug>/edit/share/<int:link_id>/revoke/", sharing.share_revoke, name="share_revoke"),

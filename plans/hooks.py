@@ -10,6 +10,9 @@
   (tracking: each action's latest progress). `provider.stamp(plan)` returns a short string that
   changes whenever what `provider.html(plan=..., version=...)` returns may change (a cache
   or ETag built from it is never stale); `html` returns safe HTML by section id.
+- `register_workspace_panel(fn)`: `fn(request=..., plan=..., page=...)` returns safe HTML to show
+  near the top of a workspace page ("outline" or "publish"), or "" (consultations: the state of
+  the review of the draft).
 """
 
 from __future__ import annotations
@@ -114,3 +117,22 @@ def fill_section_extras(document: str, *, plan, version) -> SafeString:
             extras.setdefault(section_id, []).append(html)
     filled = _EXTRA_MARK.sub(lambda match: "".join(extras.get(int(match.group(1)), ())), document)
     return mark_safe(filled)  # noqa: S308 -- the document is rendered and escaped; providers return safe HTML
+
+
+# --- Panels on workspace pages ----------------------------------------------------------------
+
+WorkspacePanel = Callable[..., str]
+_workspace_panels: list[WorkspacePanel] = []
+
+
+def register_workspace_panel(panel: WorkspacePanel) -> WorkspacePanel:
+    """Show what `panel(request=..., plan=..., page=...)` returns on workspace pages (once per panel)."""
+    if panel not in _workspace_panels:
+        _workspace_panels.append(panel)
+    return panel
+
+
+def workspace_panels(*, request, plan, page: str) -> SafeString:
+    """Every registered panel's HTML for this workspace page, in registration order."""
+    parts = [panel(request=request, plan=plan, page=page) for panel in _workspace_panels]
+    return mark_safe("".join(part for part in parts if part))  # noqa: S308 -- panels return rendered, escaped HTML

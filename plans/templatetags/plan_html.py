@@ -9,6 +9,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from .. import hooks
 from ..markdown import render_markdown
 
 register = template.Library()
@@ -44,3 +45,9 @@ def scroll_tables(html: SafeString | str, name: str = "") -> SafeString:
 def markdown(text: str) -> SafeString:
     """Markdown (release notes) as safe HTML, through the one renderer, `plans.markdown.render_markdown`."""
     return render_markdown(text or "")
+
+
+@register.simple_tag(takes_context=True)
+def workspace_panels(context, plan, page: str) -> SafeString:
+    """What other apps show on this workspace page (`plans.hooks.register_workspace_panel`)."""
+    return hooks.workspace_panels(request=context["request"], plan=plan, page=page)

@@ -71,8 +71,8 @@ def test_outline_query_count_does_not_grow_with_the_plan(
     for number in range(extra_nodes):
         goal = add_node(published_plan, f"Goal {number}", parent=area, kind=NodeKind.GOAL)
         add_node(published_plan, f"Action {number}", parent=goal, kind=NodeKind.ACTION)
-    # session, user, plan, role, nodes (one query for the whole tree), latest version
-    with django_assert_num_queries(6):
+    # session, user, plan, role, nodes (one query for the whole tree), latest version, current review
+    with django_assert_num_queries(7):
         response = editor_client.get(url("workspace", published_plan))
     assert response.status_code == HTTPStatus.OK
 

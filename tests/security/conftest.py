@@ -10,6 +10,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from consultations.models import Audience
+from consultations.reviews import review_ask
+from consultations.services import comment_post, consultation_open
+from consultations.sharing import share_link_create, share_token
 from plans.models import Node, NodeKind, Plan, PlanRole, Reference, Role, Visibility
 from plans.services import node_delete, node_update, plan_publish
 from tests.conftest import node
@@ -78,7 +82,25 @@ def world(make_plan, make_user) -> World:
     }
     other = make_plan("m-other", title="Other plan")
     PlanRole.objects.create(plan=other, user=users["other_editor"], role=Role.EDITOR)
-    for plan in plans.values():
+    for key, plan in plans.items():
         PlanRole.objects.create(plan=plan, user=editor, role=Role.EDITOR)
         PlanRole.objects.create(plan=plan, user=users["publisher"], role=Role.PUBLISHER)
+        ids[key].update(_consult(plan, editor=editor, publisher=users["publisher"]))
     return World(plans=plans, users=users, ids=ids)
+
+
+def _consult(plan: Plan, *, editor, publisher) -> dict[str, object]:
+    """An open consultation with a comment, a review link that takes comments, and a review request."""
+    audience = Audience.ANYONE if plan.visibility == Visibility.PUBLIC else Audience.SIGNED_IN
+    consultation = consultation_open(
+        plan=plan,
+        user=publisher,
+        label="Draft for consultation",
+        closes_at=timezone.now() + dt.timedelta(days=7),
+        audience=audience,
+    )
+    section_id = consultation.sections()[0]["id"]
+    comment = comment_post(consultation=consultation, user=editor, section_id=section_id, body="A comment.")
+    link = share_link_create(plan=plan, user=publisher, label="External reviewer", allow_comments=True)
+    review = review_ask(plan=plan, user=editor)
+    return {"comment_id": comment.pk, "link_id": link.pk, "review_id": review.pk, "review_token": share_token(link)}

@@ -30,6 +30,9 @@ ADMIN = "admin"  # staff
 SIGNED_IN = "signed-in"  # any signed-in account (their own settings)
 ANYONE = "anyone"  # no plan behind it: sign-in pages, health, the list of plans
 TOKEN = "token"  # opened by a secret in the URL (invitations)
+# Readers of a published plan, and readers of a plan not yet published while a consultation on its
+# first draft is open (every plan of the world has one open, to signed-in members on the members-only plan).
+CONSULTATION = "consultation"
 
 ROUTES: dict[str, str] = {
     "plans:plan_list": ANYONE,
@@ -105,12 +108,12 @@ ROUTES: dict[str, str] = {
     "favicon": ANYONE,
     "healthz": ANYONE,
     "csp_report": ANYONE,
-    "consultations:consultation": PUBLIC,
+    "consultations:consultation": CONSULTATION,
     "consultations:heard": PUBLIC,
     "consultations:share": PUBLISHER,
     "consultations:share_revoke": PUBLISHER,
     "consultations:review": TOKEN,
-    "consultations:comment_post": PUBLIC,
+    "consultations:comment_post": CONSULTATION,
     "consultations:support": PUBLIC,
     "consultations:committee": WORKSPACE,
     "consultations:open": PUBLISHER,
@@ -122,6 +125,10 @@ ROUTES: dict[str, str] = {
     "consultations:item_answer": WORKSPACE,
     "consultations:item_hide": WORKSPACE,
     "consultations:item_accept": WORKSPACE,
+    "consultations:review_request": WORKSPACE,
+    "consultations:review_ask": WORKSPACE,
+    "consultations:review_decide": PUBLISHER,
+    "consultations:review_withdraw": WORKSPACE,
 }
 # allauth's own pages (sign-in, password, two-factor, sessions): no plan behind them.
 ALLAUTH_PREFIXES = ("account_", "mfa_", "usersessions_")
@@ -133,13 +140,25 @@ POST_ONLY = {
     "accounts:invitation_withdraw",
     "accounts:account_deactivate",
     "accounts:account_reactivate",
+    "consultations:support",
+    "consultations:share_revoke",
+    "consultations:item_answer",
+    "consultations:item_hide",
+    "consultations:item_accept",
+    "consultations:review_ask",
+    "consultations:review_decide",
+    "consultations:review_withdraw",
 }
 # Query strings some pages need to show what they show.
 QUERIES: dict[str, str] = {"plans:node_compare": "?from={history_id}&to={history_id}"}
 # Endpoints that browsers or mail clients call without a CSRF token, by design.
 NO_CSRF_TOKEN = {"csp_report", "account_reset_password_from_key", "notifications:unsubscribe"}
 
-ROLES = ["visitor", "collaborator", "editor", "publisher", "admin", "other_editor"]
+# "link_holder" is a visitor who holds the plan's review link (/review/<token>/): that page opens
+# for them on every plan, and everything else answers as it does to any visitor.
+ROLES = ["visitor", "collaborator", "editor", "publisher", "admin", "other_editor", "link_holder"]
+ANONYMOUS = ("visitor", "link_holder")
+SHARED = "consultations:review"  # the route a review link opens
 PLANS = [Visibility.PUBLIC, Visibility.MEMBERS, "unpublished"]
 
 
@@ -189,13 +208,19 @@ PARAMETERS: dict[str, dict[str, str]] = {
 }
 
 
-def _url(name: str, pattern: URLPattern, route: str, ids: dict[str, object], world: World) -> str | None:
-    """The route's URL filled in with the world's values, or None if it takes values we have no fixture for."""
+def _url(
+    name: str, pattern: URLPattern, route: str, ids: dict[str, object], world: World, role: str = "visitor"
+) -> str | None:
+    """The route's URL filled in with the world's values, or None if it takes values we have no fixture for.
+
+    Only the link holder has the plan's real review token; everyone else tries a forged one."""
     names = PARAMETERS.get(name, {})
     values = {}
     for parameter in pattern.pattern.converters:
         key = names.get(parameter, parameter)
-        if key in ids:
+        if name == SHARED and role == "link_holder":
+            values[parameter] = ids["review_token"]
+        elif key in ids:
             values[parameter] = ids[key]
         elif parameter == "user_id":
             values[parameter] = world.users["editor"].pk
@@ -215,7 +240,7 @@ def _url(name: str, pattern: URLPattern, route: str, ids: dict[str, object], wor
 
 def _client(world: World, role: str, *, csrf: bool = False) -> Client:
     client = Client(enforce_csrf_checks=csrf)
-    if role != "visitor":
+    if role not in ANONYMOUS:
         client.force_login(world.users[role])
     return client
 
@@ -223,7 +248,7 @@ def _client(world: World, role: str, *, csrf: bool = False) -> Client:
 def _may_read(role: str, plan_key: str) -> bool:
     if plan_key == "unpublished":
         return False
-    return plan_key == Visibility.PUBLIC or role != "visitor"
+    return plan_key == Visibility.PUBLIC or role not in ANONYMOUS
 
 
 def _is_sign_in(response) -> bool:
@@ -238,16 +263,22 @@ def _check_get(name: str, audience: str, role: str, plan_key: str, response) -> 
     if status == HTTPStatus.METHOD_NOT_ALLOWED:
         return None if name in POST_ONLY else "GET refused with 405"
     on_plan = role in ("editor", "publisher")
+    if name == SHARED:  # a bearer link: whoever holds it reads the shared draft, on any plan
+        if role == "link_holder":
+            return None if status == 200 else f"link holder refused ({status})"
+        return None if status == 404 else f"forged review token answered {status}"
     if audience == "public-plans-only":  # feeds: members-only plans have none, for anyone
         if plan_key == Visibility.PUBLIC:
             return None if status == 200 else f"feed refused ({status})"
         return None if status == 404 else f"feed of a {plan_key} plan answered {status}"
-    if audience == PUBLIC:
+    if audience == CONSULTATION:
+        plan_key = Visibility.PUBLIC if plan_key == "unpublished" else plan_key  # its consultation is open to all
+    if audience in (PUBLIC, CONSULTATION):
         if _may_read(role, plan_key):
             return None if status in (200, 301, 302, 304) else f"reader refused ({status})"
         return None if status == 404 or _is_sign_in(response) else f"non-reader got {status}"
     if audience in (WORKSPACE, PUBLISHER):
-        if role == "visitor":
+        if role in ANONYMOUS:
             return None if _is_sign_in(response) else f"visitor got {status}"
         allowed = role == "publisher" or (role == "editor" and audience == WORKSPACE)
         if allowed:
@@ -256,13 +287,13 @@ def _check_get(name: str, audience: str, role: str, plan_key: str, response) -> 
             return None if status == 403 else f"editor on a publisher page got {status}"
         return None if status in (403, 404) else f"{role} got {status}"
     if audience == ADMIN:
-        if role == "visitor":
+        if role in ANONYMOUS:
             return None if _is_sign_in(response) else f"visitor got {status}"
         if role == "admin":
             return None if status in (200, 302, 404, 405) else f"admin refused ({status})"
         return None if status in (403, 404) else f"{role} got {status}"
     if audience == SIGNED_IN:
-        if role == "visitor":
+        if role in ANONYMOUS:
             return None if _is_sign_in(response) else f"visitor got {status}"
         return None if status == 200 else f"{role} refused ({status})"
     return None  # ANYONE, TOKEN: only "no server error" and "no leak" apply
@@ -276,17 +307,19 @@ def test_access_matrix(world, role, plan_key, record_property):
     reader, csrf_client = _client(world, role), _client(world, role, csrf=True)
     problems, cells = [], 0
     for name, pattern, route in _routes():
-        url = _url(name, pattern, route, ids, world)
+        url = _url(name, pattern, route, ids, world, role)
         if url is None:
             continue
-        if "<slug" not in route and plan_key != Visibility.PUBLIC:
+        if "<slug" not in route and plan_key != Visibility.PUBLIC and name != SHARED:
             continue  # routes without a plan are the same on every plan: tried once
         audience = _audience(name)
         cells += 1
         response = reader.get(url)
         problem = _check_get(name, audience, role, plan_key, response)
         insider = role in ("editor", "publisher", "admin")  # the committee and admins know their plans
-        hidden = "<slug" in route and not _may_read(role, plan_key) and not insider
+        first_draft = audience == CONSULTATION and plan_key == "unpublished"  # consulted on before publishing
+        readable = _may_read(role, Visibility.PUBLIC if first_draft else plan_key)
+        hidden = "<slug" in route and not readable and not insider
         if problem is None and hidden and plan.title.encode() in response.content:
             problem = "names a plan the requester may not read"
         if problem:

@@ -115,5 +115,6 @@ def review(request, token: str):
     response = render(request, "consultations/review.html", context, status=status)
     patch_cache_control(response, private=True, no_store=True)
     response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is never sent to other sites; same-origin keeps the Origin header that CSRF checks need.
+    response["Referrer-Policy"] = "same-origin"
     return response

@@ -12,6 +12,10 @@ import pytest
 from django.utils import timezone
 
 from accounts.demo import demo_load
+from consultations.models import AnswerStatus, Kind
+from consultations.reviews import review_ask, review_decide
+from consultations.services import comment_answer, comment_post, consultation_close, consultation_open
+from consultations.sharing import share_link_create, share_url
 from plans.models import Node
 from plans.services import plan_publish
 from tracking.demo import demo_tracking_load
@@ -118,5 +122,47 @@ def test_every_page_fits_a_phone(phone, sign_in, check_accessibility):
         "/accounts/login/",
     ):
         _check(phone, url, check_accessibility, problems)
+
+    assert not problems, "Pages wider than a phone:\n" + "\n".join(problems)
+
+
+def test_consultation_and_review_pages_fit_a_phone(phone, sign_in, check_accessibility):
+    demo = demo_load(password=PASSWORD)
+    plan, slug = demo.plan, demo.plan.slug
+    chair, editor, reader = (demo.users[f"{who}@example.org"] for who in ("publisher", "editor", "reader"))
+    consultation = consultation_open(
+        plan=plan, user=chair, label="2.0 draft for consultation", closes_at=timezone.now() + dt.timedelta(days=7)
+    )
+    sections = consultation.sections()
+    comment = comment_post(consultation=consultation, user=reader, section_id=sections[0]["id"], body="A question.")
+    amendment = comment_post(
+        consultation=consultation,
+        user=reader,
+        section_id=sections[5]["id"],
+        kind=Kind.AMENDMENT,
+        body="Plainer.",
+        proposed_text="A much plainer wording of this section, " * 8,
+        anonymous=True,
+    )
+    comment_answer(comment=comment, user=editor, status=AnswerStatus.PARTLY, reason="In part.")
+    link = share_link_create(plan=plan, user=chair, label="External reviewer: funding agency", allow_comments=True)
+    review_decide(request=review_ask(plan=plan, user=editor), user=chair, approve=False, comment="Shorten 2.")
+    problems: list[str] = []
+
+    sign_in(phone, "publisher@example.org", PASSWORD)
+    for url in (
+        f"/plans/{slug}/edit/consultation/",
+        f"/plans/{slug}/edit/consultation/items/{amendment.pk}/",
+        f"/plans/{slug}/edit/consultation/open/",
+        f"/plans/{slug}/edit/share/",
+        f"/plans/{slug}/edit/review/",
+        f"/plans/{slug}/consultation/",
+    ):
+        _check(phone, url, check_accessibility, problems)
+    phone.context.clear_cookies()
+    _check(phone, share_url(link), check_accessibility, problems)
+    consultation_close(consultation=consultation, user=chair)
+    version = plan_publish(plan=plan, user=chair, notes="After the consultation.")
+    _check(phone, f"/plans/{slug}/v/{version.number}/what-we-heard/", check_accessibility, problems)
 
     assert not problems, "Pages wider than a phone:\n" + "\n".join(problems)

@@ -77,3 +77,11 @@ def test_no_malformed_request_is_a_server_error(world: World, role, record_prope
     record_property("malformed", tried)
     assert tried > 1000
     assert not problems, "\n".join(problems[:50])
+
+
+def test_a_form_without_its_csrf_token_gets_the_portals_own_plain_page(db):
+    response = Client(enforce_csrf_checks=True).post("/accounts/login/", {"login": "a@example.org"})
+    assert response.status_code == 403
+    text = response.content.decode()
+    assert "This form could not be accepted" in text
+    assert "CSRF verification failed" not in text

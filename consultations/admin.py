@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from .models import Comment, Consultation
+from .models import Comment, Consultation, ReviewRequest, ShareLink
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -68,3 +68,22 @@ class CommentAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("author", "consultation")
+
+
+@admin.register(ShareLink)
+class ShareLinkAdmin(ReadOnlyAdmin):
+    """The links, without their tokens: a link is handed out once, from the share page."""
+
+    list_display = ("label", "plan", "created_at", "expires_at", "revoked_at", "allow_comments", "uses")
+    list_filter = ("allow_comments",)
+    exclude = ("snapshot", "nonce")
+
+
+@admin.register(ReviewRequest)
+class ReviewRequestAdmin(ReadOnlyAdmin):
+    list_display = ("__str__", "plan", "requested_by", "requested_at", "state", "decided_by", "version")
+    list_filter = ("state",)
+    exclude = ("draft_hash", "decided_hash")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("plan", "requested_by", "decided_by", "version")

@@ -38,6 +38,7 @@ FILTERS = {
     "comment": "Comments only",
     "amendment": "Amendments only",
     "hidden": "Hidden",
+    "link": "Sent through review links",
 }
 
 
@@ -60,6 +61,8 @@ def committee(request: HttpRequest, plan: Plan) -> HttpResponse:
             queryset = queryset.filter(kind=chosen)
         elif chosen == "hidden":
             queryset = queryset.exclude(hidden_at=None)
+        elif chosen == "link":
+            queryset = queryset.exclude(link_label="")
         else:
             chosen = ""
         section = request.GET.get("section", "")

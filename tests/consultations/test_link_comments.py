@@ -155,3 +155,15 @@ def test_the_share_page_lists_comment_counts(commenting_link):
     page = client.get(reverse("consultations:share", args=[plan.slug])).content.decode()
     assert "1 sent, on “2.0 draft for consultation”" in page
     assert node(plan, "Introduction")  # the draft is untouched by comments
+
+
+def test_the_committee_can_show_only_what_came_through_review_links(commenting_link):
+    plan, people, consultation, link = commenting_link
+    section = _intro_id(consultation)
+    comment_post(consultation=consultation, user=people.collaborator, section_id=section, body="From a member")
+    comment_post(consultation=consultation, link=link, section_id=section, body="From the agency")
+    client = Client()
+    client.force_login(people.editor)
+    page = client.get(reverse("consultations:committee", args=[plan.slug]), {"show": "link"}).content.decode()
+    assert "From the agency" in page
+    assert "From a member" not in page

@@ -10,9 +10,10 @@ from django.test import Client
 from django.urls import reverse
 
 from audit.models import AuditAction, AuditLogEntry
-from consultations.models import ReviewRequest, ReviewState
+from consultations.models import ReviewRequest, ReviewState, ShareLink
 from consultations.reviews import review_ask, review_decide, review_status, review_withdraw
 from consultations.services import ConsultationError
+from consultations.sharing import share_link_create, share_token
 from notifications.models import CommitteePreference, Delivery
 from notifications.services import committee_preference_set, deliveries_send
 from plans.models import Role
@@ -172,3 +173,22 @@ def test_the_review_pages_in_the_browser_flow(committee):
     again = chair.post(decide, {"decision": "approve"})
     assert again.status_code == HTTPStatus.BAD_REQUEST
     assert "already answered" in again.content.decode()
+
+
+def test_the_admin_lists_review_requests_and_links_read_only_and_never_a_token(committee, make_user, client):
+    plan, people = committee
+    review_ask(plan=plan, user=people["editor"])
+    link = share_link_create(plan=plan, user=people["chair"], label="Funding agency")
+    client.force_login(make_user("root@example.org", is_staff=True, is_superuser=True))
+    for url in (
+        "/admin/consultations/reviewrequest/",
+        f"/admin/consultations/reviewrequest/{ReviewRequest.objects.get().pk}/change/",
+        "/admin/consultations/sharelink/",
+        f"/admin/consultations/sharelink/{link.pk}/change/",
+    ):
+        response = client.get(url)
+        assert response.status_code == HTTPStatus.OK, url
+        assert share_token(link) not in response.content.decode()
+        assert link.nonce not in response.content.decode()
+    assert client.get("/admin/consultations/sharelink/add/").status_code == HTTPStatus.FORBIDDEN
+    assert ShareLink.objects.count() == 1

@@ -66,6 +66,11 @@ def notify_committee(*, plan: Plan, event: str, subject: str, text: str, path: s
     )
     if actor is not None and actor.pk is not None:
         members = members.exclude(user=actor)
+    return _queue_for_members(plan, members.values_list("user_id", flat=True).distinct(), event, notice)
+
+
+def _queue_for_members(plan: Plan, user_ids, event: str, notice: dict) -> list[Delivery]:
+    """One committee notice to each of `user_ids`, queued now."""
     now = timezone.now()
     return _queue(
         [
@@ -78,7 +83,7 @@ def notify_committee(*, plan: Plan, event: str, subject: str, text: str, path: s
                 created_at=now,
                 next_attempt_at=now,
             )
-            for user_id in members.values_list("user_id", flat=True).distinct()
+            for user_id in user_ids
         ]
     )
 
@@ -100,21 +105,7 @@ def notify_members(*, plan: Plan, users, event: str, subject: str, text: str, pa
         for user_id in user_ids:
             CommitteePreference.objects.get_or_create(plan=plan, user_id=user_id)
         wanting = CommitteePreference.objects.filter(plan=plan, user_id__in=user_ids, **{event: True})
-        now = timezone.now()
-        return _queue(
-            [
-                Delivery(
-                    kind=DeliveryKind.COMMITTEE,
-                    plan=plan,
-                    user_id=user_id,
-                    event=event,
-                    context=notice,
-                    created_at=now,
-                    next_attempt_at=now,
-                )
-                for user_id in sorted(wanting.values_list("user_id", flat=True))
-            ]
-        )
+        return _queue_for_members(plan, sorted(wanting.values_list("user_id", flat=True)), event, notice)
 
 
 def notify_followers(*, plan: Plan, subject: str, text: str, path: str, signed_in_only: bool = False) -> list[Delivery]:

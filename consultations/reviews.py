@@ -116,7 +116,9 @@ def review_ask(*, plan: Plan, user, note: str = "") -> ReviewRequest:
 
 
 def _locked_waiting(request: ReviewRequest) -> ReviewRequest:
-    current = ReviewRequest.objects.select_for_update().select_related("plan", "requested_by").get(pk=request.pk)
+    current = (
+        ReviewRequest.objects.select_for_update(of=("self",)).select_related("plan", "requested_by").get(pk=request.pk)
+    )
     if current.state != ReviewState.WAITING or current.version_id is not None:
         raise ConsultationError("This review request was already answered or withdrawn.")
     return current

@@ -332,3 +332,59 @@ def test_access_matrix(world, role, plan_key, record_property):
     record_property("cells", cells)
     assert cells > 40
     assert not problems, "\n".join(problems)
+
+
+def _written(world: World) -> tuple:
+    """A fingerprint of what a POST could have written: audit entries, section history, consultation rows."""
+    from audit.models import AuditLogEntry
+    from consultations.models import Comment, ReviewRequest, ShareLink
+    from plans.models import Node, Reference
+
+    return (
+        AuditLogEntry.objects.count(),
+        Node.history.count(),
+        Reference.history.count(),
+        Comment.objects.exclude(answer_status="").count(),
+        Comment.objects.exclude(hidden_at=None).count(),
+        ShareLink.objects.exclude(revoked_at=None).count(),
+        tuple(ReviewRequest.objects.order_by("pk").values_list("state", flat=True)),
+    )
+
+
+@pytest.mark.parametrize("plan_key", PLANS)
+@pytest.mark.parametrize("role", ROLES)
+def test_committee_and_admin_posts_with_a_valid_token(world, role, plan_key):
+    """Every committee, publisher and admin route, POSTed with a valid CSRF token (and an empty form):
+    those who may act are let in (a form error, a redirect or a page); nobody else is, and then
+    nothing is written."""
+    ids = world.ids[plan_key]
+    client = _client(world, role)  # CSRF checks off: the token is taken as valid
+    problems = []
+    for name, pattern, route in _routes():
+        audience = ROUTES.get(name)
+        if audience not in (WORKSPACE, PUBLISHER, ADMIN) or "<slug" not in route:
+            continue
+        url = _url(name, pattern, route, ids, world, role)
+        if url is None:
+            continue
+        before = _written(world)
+        response = client.post(url, data={})
+        status = response.status_code
+        if audience == ADMIN:
+            allowed = role == "admin"
+        else:
+            allowed = role == "publisher" or (role == "editor" and audience == WORKSPACE)
+        if status >= 500:
+            problems.append(f"POST {url} ({name}): server error {status}")
+        elif status == HTTPStatus.METHOD_NOT_ALLOWED:  # a page that takes no POST, for anyone
+            if _written(world) != before:
+                problems.append(f"POST {url} ({name}): refused with 405 but something was written")
+        elif allowed:
+            if status == 403 or _is_sign_in(response):
+                problems.append(f"POST {url} ({name}): {role} refused ({status})")
+        else:
+            if status not in (403, 404) and not _is_sign_in(response):
+                problems.append(f"POST {url} ({name}): {role} let in ({status})")
+            if _written(world) != before:
+                problems.append(f"POST {url} ({name}): {role} was refused but something was written")
+    assert not problems, "\n".join(problems)

@@ -11,6 +11,7 @@ versions are immutable.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Node, Plan, PlanRole, PlanVersion, Reference
@@ -126,6 +127,7 @@ class NodeAdmin(ReadOnlyContentAdmin):
 @admin.register(Reference)
 class ReferenceAdmin(ReadOnlyContentAdmin):
     list_display = ["label", "plan", "text", "url"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # as the workspace's form
     list_filter = ["plan"]
     search_fields = ["label", "text"]
 

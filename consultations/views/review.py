@@ -91,14 +91,14 @@ def review_ask_view(request: HttpRequest, plan: Plan) -> HttpResponse:
     return _page(request, plan, ask_form=form, status=400)
 
 
-def _waiting(plan: Plan, review_id: int) -> ReviewRequest:
+def _review_of(plan: Plan, review_id: int) -> ReviewRequest:
     return get_object_or_404(ReviewRequest.objects.select_related("plan"), plan=plan, pk=review_id)
 
 
 @require_POST
 @workspace_view(publish=True)
 def review_decide_view(request: HttpRequest, plan: Plan, review_id: int) -> HttpResponse:
-    review = _waiting(plan, review_id)
+    review = _review_of(plan, review_id)
     form = DecideForm(request.POST)
     if form.is_valid():
         try:
@@ -119,7 +119,7 @@ def review_decide_view(request: HttpRequest, plan: Plan, review_id: int) -> Http
 @require_POST
 @workspace_view()
 def review_withdraw_view(request: HttpRequest, plan: Plan, review_id: int) -> HttpResponse:
-    review = _waiting(plan, review_id)
+    review = _review_of(plan, review_id)
     try:
         review_withdraw(request=review, user=request.user)
     except ConsultationError as error:

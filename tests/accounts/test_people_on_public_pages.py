@@ -7,6 +7,7 @@ and export is fetched as a visitor and as a signed-in collaborator.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from http import HTTPStatus
 from io import StringIO
@@ -15,8 +16,12 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.demo import DEMO_ACCOUNTS, DEMO_SLUG
+from consultations.models import AnswerStatus
+from consultations.services import comment_answer, comment_post, consultation_close, consultation_open
+from consultations.sharing import share_link_create, share_url
 from plans.models import Plan
 from plans.services import plan_publish
 
@@ -116,3 +121,35 @@ def test_signed_in_pages_name_the_person_not_their_address(demo_with_two_version
     content = client.get(reverse("plans:plan_list")).content.decode()
     assert "Robin Reader" in content  # the account menu
     assert "reader@example.org" not in content
+
+
+def test_consultation_pages_never_show_an_address(published_plan, make_user, client):
+    """The consultation page, a review link and "what we heard" name commenters and the committee
+    by name (or not at all), even when they have no name."""
+    chair = make_user("nameless.chair@example.org", name="", plan=published_plan, role="publisher")
+    member = make_user("nameless.member@example.org", name="")
+    intro = published_plan.nodes.get(title="Introduction")
+    intro.body += " Updated."
+    intro.save()
+    consultation = consultation_open(
+        plan=published_plan, user=chair, label="Draft", closes_at=timezone.now() + dt.timedelta(days=3)
+    )
+    comment = comment_post(consultation=consultation, user=member, section_id=intro.pk, body="A point.")
+    comment_post(consultation=consultation, user=chair, section_id=intro.pk, body="A reply.", parent=comment)
+    comment_answer(comment=comment, user=chair, status=AnswerStatus.ACCEPTED, reason="Yes.")
+    link = share_link_create(plan=published_plan, user=chair, label="Reviewer", allow_comments=True)
+    client.force_login(member)
+    paths = [reverse("consultations:consultation", args=[published_plan.slug])]
+    contents = [client.get(path).content.decode() for path in paths]
+    client.logout()
+    contents.append(client.get(share_url(link)).content.decode())
+    consultation_close(consultation=consultation, user=chair)
+    version = plan_publish(plan=published_plan, user=chair, notes="After the consultation.")
+    contents.append(
+        client.get(reverse("consultations:heard", args=[published_plan.slug, version.number])).content.decode()
+    )
+    assert all("A point." in content for content in contents[:2])
+    assert "Yes." in contents[2]  # what we heard: counts and answers, no names or texts of others
+    for content in contents:
+        assert ADDRESS_DOMAIN not in content
+        assert "nameless." not in content

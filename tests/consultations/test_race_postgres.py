@@ -11,8 +11,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from consultations.models import AnswerStatus, Comment, Kind
-from consultations.services import comment_post, consultation_open
+from consultations.models import AnswerStatus, Comment, Kind, ReviewRequest, ReviewState
+from consultations.reviews import review_ask, review_decide
+from consultations.services import ConsultationError, comment_post, consultation_open
 from plans.models import Node, Role
 from plans.services import EditConflict, node_update
 from tests.concurrency import postgres_only, run_at_once
@@ -74,3 +75,24 @@ def test_accept_races_an_edit_of_the_same_section(plan, race):
             assert saved.body == f"Editor's wording {round_number}."
             assert amendment.answer_status == ""  # nothing of the refused acceptance was kept
     assert outcomes  # each round had exactly one winner (checked above); which one is up to the database
+
+
+def test_two_editors_asking_for_review_at_once_make_one_request(make_user, plan):
+    make_user("chair2@example.org", plan=plan, role=Role.PUBLISHER)
+    first = make_user("ed1@example.org", plan=plan, role=Role.EDITOR)
+    second = make_user("ed2@example.org", plan=plan, role=Role.EDITOR)
+    results = run_at_once(*(lambda user=user: review_ask(plan=plan, user=user) for user in (first, second, first)))
+    asked = [r for r in results if isinstance(r, ReviewRequest)]
+    assert len(asked) == 1
+    assert all(isinstance(r, ConsultationError) for r in results if r not in asked)
+    assert ReviewRequest.objects.filter(state=ReviewState.WAITING).count() == 1
+    # Two publishers answering the same request at once: one answer is recorded, the other is refused.
+    chairs = [make_user(f"p{n}@example.org", plan=plan, role=Role.PUBLISHER) for n in range(2)]
+    request = asked[0]
+    answers = run_at_once(
+        lambda: review_decide(request=request, user=chairs[0], approve=True),
+        lambda: review_decide(request=request, user=chairs[1], approve=False, comment="Not yet."),
+    )
+    assert sum(isinstance(a, ReviewRequest) for a in answers) == 1
+    assert sum(isinstance(a, ConsultationError) for a in answers) == 1
+    assert ReviewRequest.objects.get().state in (ReviewState.APPROVED, ReviewState.CHANGES)

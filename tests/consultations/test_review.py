@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from http import HTTPStatus
 
 import pytest
@@ -192,3 +193,17 @@ def test_the_admin_lists_review_requests_and_links_read_only_and_never_a_token(c
         assert link.nonce not in response.content.decode()
     assert client.get("/admin/consultations/sharelink/add/").status_code == HTTPStatus.FORBIDDEN
     assert ShareLink.objects.count() == 1
+
+
+def test_a_review_email_says_why_it_came_and_its_one_click_link_stops_review_notices(committee):
+    plan, people = committee
+    review_ask(plan=plan, user=people["editor"])
+    deliveries_send()
+    to_chair = next(m for m in mail.outbox if m.to == ["pat@example.org"])
+    assert "your notices about review of the draft before publishing" in to_chair.body
+    link = re.search(
+        r"<http://localhost:8000(/notifications/unsubscribe/[^>]+)>", to_chair.extra_headers["List-Unsubscribe"]
+    )
+    assert Client(enforce_csrf_checks=True).post(link[1]).status_code == HTTPStatus.OK
+    preference = CommitteePreference.objects.get(user=people["chair"], plan=plan)
+    assert preference.reviews is False

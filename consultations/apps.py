@@ -8,9 +8,15 @@ class ConsultationsConfig(AppConfig):
 
     def ready(self) -> None:
         from plans.caching import register_data_mark
-        from plans.hooks import register_publish_listener, register_section_extras, register_workspace_panel
+        from plans.hooks import (
+            register_demo_loader,
+            register_publish_listener,
+            register_section_extras,
+            register_workspace_panel,
+        )
 
         from .banner import banner_stamp
+        from .demo import demo_consultation_loader
         from .marks import data_marks
         from .reviews import review_end_on_publish
         from .services import consultation_link_version
@@ -20,5 +26,6 @@ class ConsultationsConfig(AppConfig):
         register_publish_listener(consultation_link_version)
         register_publish_listener(review_end_on_publish)
         register_workspace_panel(review_panel)
+        register_demo_loader(demo_consultation_loader)
         # The version pages' cached copies are rebuilt when a consultation opens or closes.
         register_data_mark(data_marks)

@@ -68,13 +68,27 @@ def candidate_sections(plan, snapshot: dict[str, Any]) -> dict[str, Any]:
 
 
 def what_would_change(consultation: Consultation) -> dict[str, Any]:
-    """Context for plans/includes/_snapshot_diff.html: the latest version against the candidate."""
+    """Context for plans/includes/_snapshot_diff.html and its heading.
+
+    While the consultation is open (or closed, before a version follows it): the latest version
+    against the candidate, "what would change". Once a version follows it: the candidate against
+    that version, what the committee changed after hearing the collaboration.
+    """
+    if consultation.version_id is not None:
+        version = consultation.version
+        return {
+            "diff": rendered_snapshot_diff(consultation.snapshot, version.snapshot),
+            "old_label": consultation.label,
+            "new_label": f"version {version.number}",
+            "title": f"What changed between this draft and version {version.number}",
+        }
     latest = latest_version(consultation.plan)
     old = latest.snapshot if latest is not None else EMPTY_SNAPSHOT
     return {
         "diff": rendered_snapshot_diff(old, consultation.snapshot),
         "old_label": f"version {latest.number}" if latest is not None else "",
-        "latest": latest,
+        "new_label": consultation.label,
+        "title": f"What would change compared with version {latest.number}" if latest else "What would change",
     }
 
 

@@ -72,3 +72,17 @@ def test_a_version_without_a_consultation(public_setting, number):
         assert response["Location"] == reverse("plans:version_detail", args=[plan.slug, "1.0"])
     else:
         assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_after_the_next_version_the_consultation_shows_what_the_committee_changed(public_setting):
+    plan, people, consultation = public_setting
+    client = Client()
+    client.force_login(people.collaborator)
+    url = reverse("consultations:consultation", args=[plan.slug])
+    assert "What would change compared with version 1.0" in client.get(url).content.decode()
+    consultation_close(consultation=consultation, user=people.publisher)
+    _edit(plan, "Changed after hearing the collaboration.")
+    version = plan_publish(plan=plan, user=people.publisher, notes="After the consultation.", major=True)
+    page = client.get(url).content.decode()
+    assert f"What changed between this draft and version {version.number}" in page
+    assert "hearing" in page  # the word-level diff of the edit made after the consultation

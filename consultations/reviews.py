@@ -23,11 +23,13 @@ from plans.selectors import latest_version
 from plans.services.guarded import plan_lock
 from plans.snapshot import plan_snapshot, snapshot_hash
 
-from .models import REASON_MAX_LENGTH, ReviewRequest, ReviewState
-from .services import ConsultationError
+from .models import ReviewRequest, ReviewState
+from .services import ConsultationError, limited_text
 
 __all__ = [
     "ReviewStatus",
+    "may_decide",
+    "may_withdraw",
     "review_ask",
     "review_decide",
     "review_end_on_publish",
@@ -72,20 +74,21 @@ def _path(plan: Plan) -> str:
     return reverse("consultations:review_request", kwargs={"slug": plan.slug})
 
 
-def _note(text: str, *, required: str | None = None) -> str:
-    text = (text or "").strip()
-    if required and not text:
-        raise ConsultationError(required)
-    if len(text) > REASON_MAX_LENGTH:
-        raise ConsultationError(f"This is limited to {REASON_MAX_LENGTH} characters (you wrote {len(text)}).")
-    return text
+def may_decide(user, request: ReviewRequest) -> bool:
+    """A publisher of the plan other than the person who asked."""
+    return can_publish(user, request.plan) and request.requested_by_id != user.pk
+
+
+def may_withdraw(user, request: ReviewRequest) -> bool:
+    """A publisher of the plan, or the committee member who asked."""
+    return can_publish(user, request.plan) or (request.requested_by_id == user.pk and can_edit(user, request.plan))
 
 
 def review_ask(*, plan: Plan, user, note: str = "") -> ReviewRequest:
     """Ask the plan's publishers to review the draft as it is now. Editors and publishers; audited."""
     if not can_edit(user, plan):
         raise ConsultationError("Only the plan's committee members may ask for a review.")
-    note = _note(note)
+    note = limited_text(note)
     with transaction.atomic():
         plan = plan_lock(plan.pk)
         draft_hash = snapshot_hash(plan_snapshot(plan))
@@ -130,10 +133,10 @@ def review_decide(*, request: ReviewRequest, user, approve: bool, comment: str =
     plan = request.plan
     if not can_publish(user, plan):
         raise ConsultationError("Only the plan's publishers may answer a review request.")
-    comment = _note(comment, required=None if approve else "Say what should change before it is published.")
+    comment = limited_text(comment, missing=None if approve else "Say what should change before it is published.")
     with transaction.atomic():
         current = _locked_waiting(request)
-        if current.requested_by_id == user.pk:
+        if not may_decide(user, current):
             raise ConsultationError("Another publisher must review a draft you asked about.")
         current.state = ReviewState.APPROVED if approve else ReviewState.CHANGES
         current.decided_by, current.decided_at = user, timezone.now()
@@ -162,7 +165,7 @@ def review_decide(*, request: ReviewRequest, user, approve: bool, comment: str =
 def review_withdraw(*, request: ReviewRequest, user) -> ReviewRequest:
     """Withdraw a request still waiting: the person who asked, or a publisher. Audited."""
     plan = request.plan
-    if not (can_publish(user, plan) or (request.requested_by_id == user.pk and can_edit(user, plan))):
+    if not may_withdraw(user, request):
         raise ConsultationError("Only the person who asked, or a publisher, may withdraw this request.")
     with transaction.atomic():
         current = _locked_waiting(request)

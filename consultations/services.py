@@ -55,6 +55,7 @@ __all__ = [
     "consultation_extend",
     "consultation_link_version",
     "consultation_open",
+    "limited_text",
 ]
 
 COMMENT_RATE_LIMIT = 10
@@ -351,13 +352,19 @@ def _check_committee(user, comment: Comment) -> None:
         raise ConsultationError("Only the plan's committee members may do this.")
 
 
+def limited_text(text: str, *, missing: str | None = None, what: str = "This") -> str:
+    """`text` stripped; ConsultationError(`missing`) if it is empty and `missing` is given, or if it
+    is longer than REASON_MAX_LENGTH (answers, reasons, review notes and comments)."""
+    text = (text or "").strip()
+    if missing and not text:
+        raise ConsultationError(missing)
+    if len(text) > REASON_MAX_LENGTH:
+        raise ConsultationError(f"{what} is limited to {REASON_MAX_LENGTH} characters (you wrote {len(text)}).")
+    return text
+
+
 def _reason(reason: str, what: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ConsultationError(f"Give a reason {what}.")
-    if len(reason) > REASON_MAX_LENGTH:
-        raise ConsultationError(f"The reason is limited to {REASON_MAX_LENGTH} characters.")
-    return reason
+    return limited_text(reason, missing=f"Give a reason {what}.", what="The reason")
 
 
 def comment_answer(*, comment: Comment, user, status: str, reason: str) -> Comment:

@@ -13,10 +13,10 @@ from django.views.decorators.http import require_POST
 
 from plans.access import workspace_view
 from plans.models import Plan
-from plans.permissions import can_edit, can_publish
+from plans.permissions import can_edit
 
 from ..models import REASON_MAX_LENGTH, ReviewRequest, ReviewState
-from ..reviews import review_ask, review_decide, review_status, review_withdraw
+from ..reviews import may_decide, may_withdraw, review_ask, review_decide, review_status, review_withdraw
 from ..services import ConsultationError
 
 HISTORY_SHOWN = 10
@@ -59,12 +59,8 @@ def _page(request: HttpRequest, plan: Plan, *, ask_form=None, decide_form=None, 
         "ask_form": ask_form if ask_form is not None else (None if waiting else AskForm()),
         "decide_form": decide_form
         if decide_form is not None
-        else (
-            DecideForm()
-            if waiting and can_publish(request.user, plan) and current.requested_by_id != request.user.pk
-            else None
-        ),
-        "may_withdraw": waiting and (can_publish(request.user, plan) or current.requested_by_id == request.user.pk),
+        else (DecideForm() if waiting and may_decide(request.user, current) else None),
+        "may_withdraw": waiting and may_withdraw(request.user, current),
     }
     response = render(request, "consultations/review_request.html", context, status=status)
     patch_cache_control(response, private=True, no_cache=True)

@@ -19,7 +19,9 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from plans.models import Visibility
+from audit.models import AuditLogEntry
+from consultations.models import Comment, ReviewRequest, ShareLink
+from plans.models import Node, Reference, Visibility
 from tests.security.conftest import World
 
 # Who may open a route (GET):
@@ -336,10 +338,6 @@ def test_access_matrix(world, role, plan_key, record_property):
 
 def _written(world: World) -> tuple:
     """A fingerprint of what a POST could have written: audit entries, section history, consultation rows."""
-    from audit.models import AuditLogEntry
-    from consultations.models import Comment, ReviewRequest, ShareLink
-    from plans.models import Node, Reference
-
     return (
         AuditLogEntry.objects.count(),
         Node.history.count(),
